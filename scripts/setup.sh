@@ -22,9 +22,10 @@ if [ -f .env ]; then
   echo ".env exists; left as it is"
 else
   token=$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("base64url"))')
-  sed "s|^MCP_AUTH_TOKEN=.*|MCP_AUTH_TOKEN=${token}|" mcp/.env.example > .env
-  chmod 600 .env
-  echo "created .env with a random MCP_AUTH_TOKEN (see mcp/.env.example for every setting)"
+  # One .env for every service: each service's .env.example, secrets filled in.
+  umask 077
+  cat mcp/.env.example agent/.env.example | sed "s|^MCP_AUTH_TOKEN=.*|MCP_AUTH_TOKEN=${token}|" > .env
+  echo "created .env with a random MCP_AUTH_TOKEN (every setting is described in mcp/.env.example and agent/.env.example)"
 fi
 
 step "Done"

@@ -1,5 +1,5 @@
 // CLI: run the OFFLINE OpenAI Realtime emulator.
-//   npm run emulator -w e2e -- --port 8089 --scenario src/realtime-emulator/scenarios/order-status.json
+//   npm run emulator -w e2e -- --port 8089 --scenario src/realtime-emulator/scenarios/support-call.json
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino, type Level } from 'pino';
@@ -12,7 +12,7 @@ const USAGE = `Usage: tsx src/realtime-emulator/main.ts [--port 8089] [--host 12
 OFFLINE emulator of the OpenAI Realtime WebSocket API (not OpenAI). Point the agent at it with
 OPENAI_BASE_URL=http://HOST:PORT/v1 (or RealtimeModel({ baseURL })) and any API key.`;
 
-const DEFAULT_SCENARIO = fileURLToPath(new URL('./scenarios/order-status.json', import.meta.url));
+const DEFAULT_SCENARIO = fileURLToPath(new URL('./scenarios/support-call.json', import.meta.url));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

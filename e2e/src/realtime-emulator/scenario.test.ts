@@ -87,7 +87,7 @@ describe('CLI', () => {
       const url = /listening on (http:\/\/\S+\/v1)/.exec(line)?.[1];
       expect(url).toBeDefined();
       const res = await fetch(url!.replace(/\/v1$/, '/healthz'));
-      expect(await res.json()).toMatchObject({ offline: true, scenario: 'order-status' });
+      expect(await res.json()).toMatchObject({ offline: true, scenario: 'support-call' });
     } finally {
       child.kill('SIGTERM');
     }

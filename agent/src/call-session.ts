@@ -1,0 +1,173 @@
+// One phone call (or browser test session): everything the agent does between the caller joining
+// the room and the room closing.
+import type { llm } from '@livekit/agents';
+import { type JobContext, voice } from '@livekit/agents';
+import { ParticipantKind, type RemoteParticipant } from '@livekit/rtc-node';
+import { SipClient } from 'livekit-server-sdk';
+import type { Logger } from 'pino';
+import { createCallObserver } from './call/call-observer.js';
+import { createCallRecorder, maskPhone } from './call/call-record.js';
+import { createRoomPublisher } from './call/data-topic.js';
+import type { AgentConfig } from './config.js';
+import { createCallGuard } from './conversation/call-guard.js';
+import {
+  createEndCallTool,
+  createTransferTool,
+  type CallerInfo,
+} from './conversation/call-control-tools.js';
+import { createDtmfCollector, typedInput } from './conversation/dtmf.js';
+import { FALLBACK_CLIPS, playClip, readWavClip } from './conversation/fallback-audio.js';
+import { buildInstructions } from './conversation/prompt.js';
+import { createSupportAgent } from './conversation/support-agent.js';
+import { createMcpToolset } from './mcp/toolset.js';
+import { createRealtimeModel } from './realtime-model.js';
+
+/**
+ * Set by the token API on a QA tester's participant when caller-ID testing is allowed: the agent
+ * then treats the session like a call from that number. Testers cannot set their own attributes
+ * (their tokens lack canUpdateOwnMetadata), so the value is as trusted as the token API.
+ */
+export const QA_CALLER_NUMBER_ATTRIBUTE = 'qa.caller_number';
+
+export interface CallDeps {
+  config: Readonly<AgentConfig>;
+  vad: voice.AgentSessionOptions['vad'];
+  logger: Logger;
+}
+
+export function describeCaller(participant: RemoteParticipant): {
+  caller: CallerInfo;
+  callerNumber: string | undefined;
+  callId: string | undefined;
+} {
+  const sip = participant.kind === ParticipantKind.SIP;
+  const attributes = participant.attributes;
+  return {
+    caller: { kind: sip ? 'sip' : 'web', identity: participant.identity },
+    callerNumber:
+      (sip ? attributes['sip.phoneNumber'] : attributes[QA_CALLER_NUMBER_ATTRIBUTE]) || undefined,
+    callId: sip ? attributes['sip.callID'] : undefined,
+  };
+}
+
+export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
+  const { config } = deps;
+  await ctx.connect();
+  const participant = await ctx.waitForParticipant();
+  const { caller, callerNumber, callId: sipCallId } = describeCaller(participant);
+  const callId = sipCallId ?? ctx.job.id;
+  const logger = deps.logger.child({ callId, room: ctx.room.name, callerKind: caller.kind });
+  logger.info({ callerId: callerNumber !== undefined }, 'call started');
+
+  const recorder = createCallRecorder({
+    dir: config.callsDir,
+    callId,
+    startedAt: Date.now(),
+    callerNumberMasked: callerNumber === undefined ? undefined : maskPhone(callerNumber),
+    kind: caller.kind,
+    logger,
+  });
+  const toolset = createMcpToolset({
+    connection: config.mcp,
+    callerNumber,
+    toolTimeoutMs: config.toolTimeoutMs,
+    logger,
+    onToolCall: (event) => observer.toolCall(event),
+  });
+  let endReason = 'room_closed';
+  const tools: llm.ToolContextEntry[] = [
+    toolset,
+    createEndCallTool(() => (endReason = 'agent_ended_call')),
+  ];
+  const transferTo = config.transferTo;
+  const sip = new SipClient(
+    process.env.LIVEKIT_URL ?? '',
+    process.env.LIVEKIT_API_KEY,
+    process.env.LIVEKIT_API_SECRET,
+  );
+  const transfer = (identity: string, to: string) =>
+    sip.transferSipParticipant(ctx.room.name!, identity, to, { playDialtone: false });
+  if (transferTo !== undefined) {
+    tools.push(
+      createTransferTool({
+        transferTo,
+        caller: () => caller,
+        transfer,
+        onTransferred: () => (endReason = 'transferred'),
+      }),
+    );
+  }
+
+  const session = new voice.AgentSession({
+    llm: createRealtimeModel(config),
+    vad: deps.vad,
+    turnHandling: { turnDetection: config.turnDetection === 'vad' ? 'vad' : 'realtime_llm' },
+    userAwayTimeout: config.userAwaySeconds,
+  });
+  const observer = createCallObserver({
+    session,
+    callId,
+    callerNumber,
+    publisher: ctx.room.localParticipant
+      ? createRoomPublisher(ctx.room.localParticipant)
+      : undefined,
+    recorder,
+    logger,
+  });
+
+  const hangUp = async (reason: string): Promise<void> => {
+    endReason = reason;
+    logger.info({ reason }, 'ending call');
+    await ctx
+      .deleteRoom()
+      .catch((error: unknown) => logger.error({ err: error }, 'could not delete the room'));
+    ctx.shutdown(reason);
+  };
+  const guard = createCallGuard({
+    session: session as unknown as Parameters<typeof createCallGuard>[0]['session'],
+    maxCallSeconds: config.maxCallSeconds,
+    hangUp,
+    onModelLost: async () => {
+      logger.error('model connection lost; playing the recorded apology');
+      const canTransfer = transferTo !== undefined && caller.kind === 'sip';
+      try {
+        await playClip(
+          ctx.room,
+          await readWavClip(canTransfer ? FALLBACK_CLIPS.apologyTransfer : FALLBACK_CLIPS.apology),
+        );
+        if (canTransfer) {
+          await transfer(caller.identity, transferTo);
+          endReason = 'transferred_after_model_failure';
+          ctx.shutdown(endReason);
+          return;
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'fallback after model failure failed');
+      }
+      await hangUp('model_failure');
+    },
+  });
+
+  // Keypad: digits typed then # reach the model as the caller's input.
+  const dtmf = createDtmfCollector({
+    onSubmit: (digits) => {
+      logger.info({ digits: digits.length }, 'keypad input');
+      session.generateReply({ userInput: typedInput(digits) });
+    },
+  });
+  ctx.room.on('dtmfReceived', (_code, digit, from) => {
+    if (from.identity === participant.identity) dtmf.press(digit);
+  });
+
+  ctx.addShutdownCallback(async () => {
+    guard.stop();
+    await observer.end(endReason);
+    logger.info({ reason: endReason }, 'call ended');
+  });
+
+  const agent = createSupportAgent({
+    instructions: buildInstructions({ canTransfer: transferTo !== undefined }),
+    tools,
+  });
+  await session.start({ agent, room: ctx.room });
+}

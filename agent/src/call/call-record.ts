@@ -1,0 +1,261 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CallLogger, Clock, ToolCallStatus } from './types.js';
+
+export { maskPhone } from './redact.js';
+
+/**
+ * One JSON Lines file per call, written line by line as the call happens, so a worker that dies
+ * mid-call leaves a readable partial record. It is QA material: it holds the transcript and the
+ * tool arguments and results (phone numbers masked), never the caller's full number.
+ * See README.md in this folder for the line types.
+ */
+
+export const CALL_RECORD_VERSION = 1;
+
+export type CallKind = 'sip' | 'web';
+
+export interface CallStartedLine {
+  type: 'call_started';
+  /** Record format version. */
+  v: typeof CALL_RECORD_VERSION;
+  at: number;
+  callId: string;
+  kind: CallKind;
+  startedAt: number;
+  callerNumberMasked?: string;
+}
+
+export interface TurnLine {
+  type: 'turn';
+  at: number;
+  /** 1-based position in the call's transcript. */
+  index: number;
+  role: 'user' | 'assistant';
+  text: string;
+  interrupted: boolean;
+  /** The framework's chat item id and creation time (epoch ms). */
+  itemId: string;
+  createdAt: number;
+}
+
+export interface ToolCallLine {
+  type: 'tool_call';
+  at: number;
+  /** The user turn (see LatencyLine.turn) the tool ran in, if one was open. */
+  turn?: number;
+  /** The tool invocation's id. */
+  callId: string;
+  name: string;
+  args: unknown;
+  startedAt: number;
+  durationMs: number;
+  status: ToolCallStatus;
+  result?: unknown;
+  error?: string;
+  /**
+   * `toolset`: reported by our MCP toolset. `framework`: a tool the toolset did not report (a
+   * built-in tool such as ending the call), read from the session's `function_tools_executed`
+   * event; its duration is the time between the model's call and the tool's output.
+   */
+  source: 'toolset' | 'framework';
+}
+
+export interface LatencyLine {
+  type: 'latency';
+  at: number;
+  /** 1-based index of the caller's turn (one per end of caller speech that got an answer). */
+  turn: number;
+  /** When the framework saw the caller stop speaking (after the VAD's silence window). */
+  endOfSpeechAt: number;
+  /** When the agent started speaking (its first audio frame reached the output). */
+  firstAudioAt?: number;
+  endOfSpeechToFirstAudioMs?: number;
+  /** End of speech → end-of-turn decision (local turn detection only). */
+  eouDelayMs?: number;
+  /** End of speech → final transcript (local turn detection only). */
+  transcriptionDelayMs?: number;
+  /** Model time to first token (first audio token for a realtime model) of the turn's first answer. */
+  ttftMs?: number;
+  /** Sum of the turn's tool durations. */
+  toolMs: number;
+  toolCalls: number;
+}
+
+export interface ErrorLine {
+  type: 'error';
+  at: number;
+  /** The error's type, e.g. `realtime_model_error`, and the component's label. */
+  errorType: string;
+  label?: string;
+  message: string;
+  recoverable: boolean;
+}
+
+export interface CallEndedLine {
+  type: 'call_ended';
+  at: number;
+  reason: string;
+  durationMs: number;
+}
+
+export type CallRecordLine =
+  CallStartedLine | TurnLine | ToolCallLine | LatencyLine | ErrorLine | CallEndedLine;
+
+/** The lines a caller appends; `call_started` and `call_ended` are written by the recorder. */
+export type CallRecordEntry = TurnLine | ToolCallLine | LatencyLine | ErrorLine;
+
+export interface CallRecorder {
+  /** The record file's path. */
+  readonly path: string;
+  /** Queues a line; never throws (write failures are logged). Ignored after `end`. */
+  append(entry: CallRecordEntry): void;
+  /** Writes `call_ended` and resolves once every queued line is on disk (or failed). Idempotent. */
+  end(reason: string, endedAt?: number): Promise<void>;
+  /** Resolves once every line queued so far is written (or failed). */
+  flush(): Promise<void>;
+}
+
+export interface CallRecorderOptions {
+  /** The records folder; created if missing. */
+  dir: string;
+  callId: string;
+  /** Epoch ms; also picks the day folder (UTC). */
+  startedAt: number;
+  callerNumberMasked?: string;
+  kind: CallKind;
+  logger: CallLogger;
+  /** For `end()` without `endedAt`. Defaults to `Date.now`. */
+  clock?: Clock;
+}
+
+/** A call id made safe as a file name: letters, digits, `.`, `_` and `-` only, no leading dot. */
+export function callRecordFileName(callId: string): string {
+  const safe = callId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
+  return `${safe === '' || safe.startsWith('.') ? `_${safe}` : safe}.jsonl`;
+}
+
+/** `${dir}/YYYY-MM-DD/${callId}.jsonl`, the day being `startedAt`'s UTC date. */
+export function callRecordPath(dir: string, callId: string, startedAt: number): string {
+  const day = new Date(startedAt).toISOString().slice(0, 10);
+  return join(dir, day, callRecordFileName(callId));
+}
+
+export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
+  const { dir, callId, startedAt, callerNumberMasked, kind, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const path = callRecordPath(dir, callId, startedAt);
+  let queue: Promise<void> = Promise.resolve();
+  let failures = 0;
+  let ended: Promise<void> | undefined;
+
+  const enqueue = (task: () => Promise<void>, what: string): void => {
+    queue = queue.then(async () => {
+      try {
+        await task();
+      } catch (error) {
+        failures += 1;
+        // The first failure says why; the rest (usually the same cause) are counted at the end.
+        if (failures === 1) {
+          logger.error(
+            { callId, path, what, err: describeError(error) },
+            'call record write failed',
+          );
+        }
+      }
+    });
+  };
+
+  const write = (line: CallRecordLine): void =>
+    enqueue(() => appendFile(path, `${JSON.stringify(line)}\n`, 'utf8'), line.type);
+
+  enqueue(async () => {
+    await mkdir(dirname(path), { recursive: true });
+  }, 'mkdir');
+  const started: CallStartedLine = {
+    type: 'call_started',
+    v: CALL_RECORD_VERSION,
+    at: startedAt,
+    callId,
+    kind,
+    startedAt,
+    ...(callerNumberMasked !== undefined ? { callerNumberMasked } : {}),
+  };
+  write(started);
+
+  return {
+    path,
+    append(entry) {
+      if (ended !== undefined) {
+        logger.debug({ callId, type: entry.type }, 'call record already ended; line dropped');
+        return;
+      }
+      write(entry);
+    },
+    end(reason, endedAt = clock()) {
+      if (ended !== undefined) return ended;
+      write({
+        type: 'call_ended',
+        at: endedAt,
+        reason,
+        durationMs: Math.max(0, endedAt - startedAt),
+      });
+      ended = queue.then(() => {
+        if (failures > 0) {
+          logger.error({ callId, path, failedWrites: failures }, 'call record is incomplete');
+        }
+      });
+      return ended;
+    },
+    flush() {
+      return queue;
+    },
+  };
+}
+
+function describeError(error: unknown): { code?: string; message: string } {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== undefined ? { code, message: error.message } : { message: error.message };
+  }
+  return { message: String(error) };
+}
+
+/**
+ * Reads a call record (for tests and QA tools). A torn last line (the worker died mid-write) is
+ * skipped; any other malformed line throws, naming its line number.
+ */
+export async function readCallRecord(path: string): Promise<CallRecordLine[]> {
+  const text = await readFile(path, 'utf8');
+  const rows = text.split('\n');
+  const lines: CallRecordLine[] = [];
+  for (const [index, row] of rows.entries()) {
+    if (row.trim() === '') continue;
+    const isLast = index === rows.length - 1;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row);
+    } catch {
+      if (isLast) break;
+      throw new Error(`${path}:${index + 1}: not a JSON line`);
+    }
+    if (!isRecordLine(parsed)) throw new Error(`${path}:${index + 1}: not a call record line`);
+    lines.push(parsed);
+  }
+  return lines;
+}
+
+const LINE_TYPES = new Set<string>([
+  'call_started',
+  'turn',
+  'tool_call',
+  'latency',
+  'error',
+  'call_ended',
+]);
+
+function isRecordLine(value: unknown): value is CallRecordLine {
+  if (value === null || typeof value !== 'object') return false;
+  const { type, at } = value as { type?: unknown; at?: unknown };
+  return typeof type === 'string' && LINE_TYPES.has(type) && typeof at === 'number';
+}

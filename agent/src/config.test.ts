@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('needs an OpenAI key in production mode, naming the variable', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow('OPENAI_API_KEY is required in production mode');
+  });
+
+  it('reads defaults: agent name, gpt-realtime, local VAD turns, 5 s tool timeout, stdio MCP', () => {
+    const config = loadConfig({ OPENAI_API_KEY: 'sk-test' });
+    expect(config).toMatchObject({
+      agentName: 'ecommerce-support',
+      mode: 'production',
+      model: { model: 'gpt-realtime', apiKey: 'sk-test', baseURL: undefined, azure: undefined },
+      turnDetection: 'vad',
+      toolTimeoutMs: 5000,
+      userAwaySeconds: 15,
+      maxCallSeconds: 900,
+      transferTo: undefined,
+    });
+    expect(config.mcp).toMatchObject({ type: 'stdio' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('uses MCP over HTTP with its token, and the offline emulator without a key', () => {
+    const config = loadConfig({
+      AGENT_MODE: 'offline',
+      OPENAI_BASE_URL: 'http://127.0.0.1:8089/v1',
+      MCP_URL: 'http://127.0.0.1:3001/mcp',
+      MCP_AUTH_TOKEN: 'token-0123456789abcdef',
+      REALTIME_MODEL: 'gpt-4o-realtime-preview',
+      TURN_DETECTION: 'server',
+    });
+    expect(config.mcp).toEqual({
+      type: 'http',
+      url: 'http://127.0.0.1:3001/mcp',
+      authToken: 'token-0123456789abcdef',
+    });
+    expect(config.model).toMatchObject({
+      model: 'gpt-4o-realtime-preview',
+      baseURL: 'http://127.0.0.1:8089/v1',
+    });
+    expect(config.turnDetection).toBe('server');
+  });
+
+  it('reads Azure settings', () => {
+    const config = loadConfig({
+      AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com',
+      AZURE_OPENAI_DEPLOYMENT: 'rt',
+      AZURE_OPENAI_API_KEY: 'k',
+    });
+    expect(config.model.azure).toEqual({
+      endpoint: 'https://x.openai.azure.com',
+      deployment: 'rt',
+      apiKey: 'k',
+      apiVersion: undefined,
+    });
+  });
+
+  it.each([
+    [
+      { OPENAI_API_KEY: 'k', TRANSFER_TO: '555-1234' },
+      'TRANSFER_TO must be a tel:+E164 or sip:user@host URI',
+    ],
+    [
+      { OPENAI_API_KEY: 'k', MCP_URL: 'http://127.0.0.1:3001/mcp' },
+      'MCP_AUTH_TOKEN is required with MCP_URL',
+    ],
+    [{ OPENAI_API_KEY: 'k', MCP_URL: 'not a url', MCP_AUTH_TOKEN: 'x' }, 'MCP_URL must be a URL'],
+    [{ AGENT_MODE: 'offline' }, 'OPENAI_BASE_URL is required in offline mode'],
+    [{ OPENAI_API_KEY: 'k', TURN_DETECTION: 'psychic' }, 'TURN_DETECTION'],
+    [{ OPENAI_API_KEY: 'k', TOOL_TIMEOUT_MS: '5' }, 'TOOL_TIMEOUT_MS'],
+  ])('fails fast on %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('treats empty variables as unset and resolves folders from where npm was started', () => {
+    const config = loadConfig({
+      OPENAI_API_KEY: 'k',
+      TRANSFER_TO: '',
+      MCP_URL: ' ',
+      CALLS_DIR: 'calls',
+      INIT_CWD: '/srv/voicebot',
+    });
+    expect(config.transferTo).toBeUndefined();
+    expect(config.mcp.type).toBe('stdio');
+    expect(config.callsDir).toBe('/srv/voicebot/calls');
+  });
+
+  it('accepts tel: and sip: transfer targets', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'k', TRANSFER_TO: 'tel:+15550100200' }).transferTo).toBe(
+      'tel:+15550100200',
+    );
+    expect(
+      loadConfig({ OPENAI_API_KEY: 'k', TRANSFER_TO: 'sip:support@pbx.example.com' }).transferTo,
+    ).toBe('sip:support@pbx.example.com');
+  });
+});

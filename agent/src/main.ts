@@ -1,0 +1,55 @@
+// The worker: registers with LiveKit under the agent name and runs one job per call. The only
+// module that reads the environment.
+import { fileURLToPath } from 'node:url';
+import type { voice } from '@livekit/agents';
+import {
+  cli,
+  defineAgent,
+  log,
+  type JobContext,
+  type JobProcess,
+  ServerOptions,
+} from '@livekit/agents';
+import * as silero from '@livekit/agents-plugin-silero';
+import type { Logger } from 'pino';
+import { runCall } from './call-session.js';
+import { ConfigError, loadConfig } from './config.js';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
+const settings = config;
+
+export default defineAgent({
+  // Runs once per warm process, before any call: the VAD model is loaded ahead of time.
+  prewarm: async (proc: JobProcess) => {
+    proc.userData.vad = await silero.VAD.load();
+  },
+  entry: async (ctx: JobContext) => {
+    await runCall(ctx, {
+      config: settings,
+      vad: ctx.proc.userData.vad as voice.AgentSessionOptions['vad'],
+      logger: log() as unknown as Logger,
+    });
+  },
+});
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (settings.mode === 'offline') {
+    process.stderr.write(
+      `OFFLINE MODE: the model is the local Realtime emulator at ${settings.model.baseURL}, not OpenAI.\n`,
+    );
+  }
+  cli.runApp(
+    new ServerOptions({
+      agent: fileURLToPath(import.meta.url),
+      agentName: settings.agentName,
+      port: settings.httpPort,
+    }),
+  );
+}
