@@ -187,6 +187,23 @@ describe('the support agent against the Realtime emulator and the real MCP serve
     });
   });
 
+  it('says goodbye and then ends the session when the model calls end_call', async () => {
+    const { session } = await startCall();
+    const closed = new Promise<{ reason: string }>((resolve) =>
+      session.on(voice.AgentSessionEventTypes.Close, resolve),
+    );
+    await session.run({ userInput: "That's all, goodbye!" }).wait();
+    const event = await Promise.race([
+      closed,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000)),
+    ]);
+    expect(event).toBeDefined();
+    const said = session.history.items.filter(
+      (item): item is llm.ChatMessage => item.type === 'message' && item.role === 'assistant',
+    );
+    expect(said.at(-1)?.textContent).toBe('Thanks for calling. Goodbye!');
+  });
+
   it('works with gpt-4o-realtime-preview too', async () => {
     const { session } = await startCall({ model: 'gpt-4o-realtime-preview' });
     const result = await session.run({ userInput: 'order 9000 please' }).wait();
