@@ -9,6 +9,7 @@ import { createCallObserver } from './call/call-observer.js';
 import { createCallRecorder, maskPhone } from './call/call-record.js';
 import { createRoomPublisher } from './call/data-topic.js';
 import type { AgentConfig } from './config.js';
+import { QA_CALLER_NUMBER_ATTRIBUTE } from './dispatch.js';
 import { createCallGuard } from './conversation/call-guard.js';
 import {
   createEndCallTool,
@@ -21,13 +22,6 @@ import { buildInstructions } from './conversation/prompt.js';
 import { createSupportAgent } from './conversation/support-agent.js';
 import { createMcpToolset } from './mcp/toolset.js';
 import { createRealtimeModel } from './realtime-model.js';
-
-/**
- * Set by the token API on a QA tester's participant when caller-ID testing is allowed: the agent
- * then treats the session like a call from that number. Testers cannot set their own attributes
- * (their tokens lack canUpdateOwnMetadata), so the value is as trusted as the token API.
- */
-export const QA_CALLER_NUMBER_ATTRIBUTE = 'qa.caller_number';
 
 export interface CallDeps {
   config: Readonly<AgentConfig>;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_AGENT_NAME } from './agent-name.js';
+import { DEFAULT_AGENT_NAME } from './dispatch.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
