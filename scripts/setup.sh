@@ -1,32 +1,89 @@
 #!/usr/bin/env bash
-# One-time (and safe to re-run) setup: checks the toolchain, installs npm dependencies,
-# and creates .env with fresh secrets when it does not exist yet.
+# One-time (and safe to re-run) setup: Debian packages, npm dependencies, livekit-server and
+# livekit-sip built from the Go module proxy into .tools/bin, and .env with fresh secrets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+LIVEKIT_SERVER_VERSION=v1.13.5
+# The module proxy serves github.com/livekit/sip only at some tags (v1.8.0 is the newest served
+# here; v1.9-v1.11 are refused) and refuses its version list, which `go install` needs: so it is
+# built from a throwaway module that requires exactly this version.
+LIVEKIT_SIP_VERSION=v1.8.0
+TOOLS="$PWD/.tools/bin"
+APT_PACKAGES=(redis-server iproute2 pkg-config libopus-dev libopusfile-dev libsoxr-dev espeak-ng sox sip-tester)
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
-step "Checking Node.js"
+step "Checking Node.js and Go"
 command -v node >/dev/null || fail "Node.js 20.19 or newer is required (not found)"
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || fail "Node.js 20.19 or newer is required (found $(node --version))"
-echo "node $(node --version), npm $(npm --version)"
+command -v go >/dev/null || fail "Go is required to build livekit-server and livekit-sip (https://go.dev/doc/install)"
+echo "node $(node --version), npm $(npm --version), $(go version)"
+
+step "Debian packages"
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "all present: ${APT_PACKAGES[*]}"
+else
+  echo "installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    fail "root is needed to install Debian packages; run: sudo apt-get install -y ${missing[*]}"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; } \
+    || fail "apt-get could not install: ${missing[*]}"
+fi
 
 step "Installing npm dependencies (npm ci)"
 # onnxruntime-node (pulled in by the agent's VAD) would download a CUDA build; the model runs on CPU.
 ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
+step "livekit-server $LIVEKIT_SERVER_VERSION"
+mkdir -p "$TOOLS"
+if [ -x "$TOOLS/livekit-server" ] && "$TOOLS/livekit-server" --version 2>/dev/null | grep -q "${LIVEKIT_SERVER_VERSION#v}"; then
+  echo "present: $TOOLS/livekit-server"
+else
+  echo "building from the Go module proxy (a few minutes the first time)"
+  GOBIN="$TOOLS" go install "github.com/livekit/livekit-server/cmd/server@$LIVEKIT_SERVER_VERSION" \
+    || fail "could not build livekit-server $LIVEKIT_SERVER_VERSION"
+  mv "$TOOLS/server" "$TOOLS/livekit-server"
+fi
+
+step "livekit-sip $LIVEKIT_SIP_VERSION"
+if [ -x "$TOOLS/livekit-sip" ] && [ "$(cat "$TOOLS/livekit-sip.version" 2>/dev/null)" = "$LIVEKIT_SIP_VERSION" ]; then
+  echo "present: $TOOLS/livekit-sip"
+else
+  echo "building from the Go module proxy (a few minutes the first time)"
+  build=$(mktemp -d)
+  (
+    cd "$build"
+    go mod init livekit-sip-build >/dev/null 2>&1
+    go get "github.com/livekit/sip/cmd/livekit-sip@$LIVEKIT_SIP_VERSION" >/dev/null 2>&1
+    CGO_ENABLED=1 go build -o "$TOOLS/livekit-sip" github.com/livekit/sip/cmd/livekit-sip
+  ) || fail "could not build livekit-sip $LIVEKIT_SIP_VERSION (needs cgo and libopus-dev, libopusfile-dev, libsoxr-dev)"
+  rm -rf "$build"
+  echo "$LIVEKIT_SIP_VERSION" > "$TOOLS/livekit-sip.version"
+fi
+
 step "Environment file"
 if [ -f .env ]; then
   echo ".env exists; left as it is"
 else
-  token=$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("base64url"))')
-  # One .env for every service: each service's .env.example, secrets filled in.
+  secret() { node -e "console.log(require('node:crypto').randomBytes($1).toString('base64url'))"; }
   umask 077
-  cat mcp/.env.example agent/.env.example | sed "s|^MCP_AUTH_TOKEN=.*|MCP_AUTH_TOKEN=${token}|" > .env
-  echo "created .env with a random MCP_AUTH_TOKEN (every setting is described in mcp/.env.example and agent/.env.example)"
+  # One .env for every service: each service's .env.example, secrets filled in.
+  cat e2e/.env.example mcp/.env.example agent/.env.example \
+    | sed -e "s|^MCP_AUTH_TOKEN=.*|MCP_AUTH_TOKEN=$(secret 24)|" \
+          -e "s|^LIVEKIT_API_KEY=.*|LIVEKIT_API_KEY=API$(secret 9)|" \
+          -e "s|^LIVEKIT_API_SECRET=.*|LIVEKIT_API_SECRET=$(secret 32)|" > .env
+  echo "created .env with fresh MCP and LiveKit secrets (every setting is described in the services' .env.example files)"
 fi
 
 step "Done"
-echo "Start the MCP server: npm start    Run every test: npm test"
+echo "Start the stack: npm start    Run every test: npm test"
