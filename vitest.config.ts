@@ -3,9 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/src/**/*.test.ts', 'data/generator/**/*.test.ts'],
-    // Stack-level end-to-end tests (real LiveKit, SIP) will run with `npm run test:e2e`; the
-    // Realtime emulator's own tests need no stack and run here.
-    exclude: ['**/node_modules/**', 'e2e/src/!(realtime-emulator)/**'],
+    // End-to-end scenarios need the whole stack in a network namespace: `npm run test:e2e`.
+    exclude: ['**/node_modules/**', 'e2e/src/scenarios/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

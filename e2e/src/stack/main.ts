@@ -71,7 +71,7 @@ try {
       values.offline
         ? `  Model            OFFLINE: local Realtime emulator at ${stack.emulatorUrl} (not OpenAI)`
         : '  Model            OpenAI Realtime',
-      '  Web tester       (comes with the token API)',
+      `  Web tester       ${stack.testerUrl}  (passcode: QA_PASSCODE in .env)`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -1,6 +1,6 @@
 // The whole local stack, started in dependency order, each step waiting for its health check:
 // Redis, livekit-server, livekit-sip, the MCP server, (offline) the Realtime emulator, the agent
-// worker; then the dev SIP trunk and dispatch rule are applied.
+// worker, the token API with the web tester; then the dev SIP trunk and dispatch rule are applied.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
@@ -13,6 +13,7 @@ export const PORTS = Object.freeze({
   mcp: 3001,
   emulator: 8089,
   agentHealth: 8081,
+  tokenApi: 3000,
 });
 
 export interface StackSecrets {
@@ -42,6 +43,7 @@ export interface Stack {
   livekitUrl: string;
   sipUri: string;
   mcpUrl: string;
+  testerUrl: string;
   emulatorUrl: string | undefined;
   processes: readonly ManagedProcess[];
   stop(): Promise<void>;
@@ -195,6 +197,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       what: 'the agent worker',
     });
 
+    const tokenApi = start('token-api', tsx, ['token-api/src/main.ts'], {
+      LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
+      LIVEKIT_PUBLIC_URL: livekitUrl,
+      TOKEN_API_HOST: ip,
+      TOKEN_API_PORT: String(PORTS.tokenApi),
+    });
+    await waitForHttp(`http://${ip}:${PORTS.tokenApi}/healthz`, {
+      timeoutMs: 30_000,
+      process: tokenApi,
+      what: 'the token API',
+    });
+
     const apply = start('sip-apply', 'npm', ['run', '--silent', 'sip', '--', 'apply'], {
       LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
     });
@@ -206,6 +220,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       livekitUrl,
       sipUri: `sip:+15550100@${ip}:${PORTS.sip}`,
       mcpUrl: `http://127.0.0.1:${PORTS.mcp}/mcp`,
+      testerUrl: `http://${ip}:${PORTS.tokenApi}/`,
       emulatorUrl,
       processes: started,
       stop,

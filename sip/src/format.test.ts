@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { Applied } from './apply.js';
+import {
+  MASK,
+  formatApplied,
+  formatList,
+  formatPlan,
+  maskSecret,
+  redact,
+  redactingOutput,
+  type Output,
+} from './format.js';
+import { MANAGED_METADATA, type CurrentState, type DesiredState } from './model.js';
+import { planChanges } from './plan.js';
+
+const PASSWORD = 'inbound-password-1';
+const OUT_PASSWORD = 'outbound-password-2';
+const target = { file: 'sip/trunks.yaml', server: 'http://127.0.0.1:7880' };
+
+const desired: DesiredState = {
+  inbound: [
+    {
+      name: 'dev-inbound',
+      numbers: ['+15550100'],
+      allowedAddresses: ['203.0.113.0/24'],
+      allowedNumbers: [],
+      auth: { username: 'devcaller', password: PASSWORD },
+      krisp: true,
+    },
+  ],
+  outbound: [
+    {
+      name: 'carrier',
+      address: 'sip.example.com',
+      transport: 'tls',
+      numbers: ['+15550100'],
+      auth: { username: 'out', password: OUT_PASSWORD },
+    },
+  ],
+  rules: [
+    {
+      name: 'desk',
+      rule: { type: 'direct', roomName: 'front-desk', pin: '4321' },
+      trunks: ['dev-inbound'],
+      agentName: 'ecommerce-support',
+    },
+  ],
+};
+
+const server: CurrentState = {
+  inbound: [
+    {
+      id: 'ST_in',
+      name: 'dev-inbound',
+      metadata: MANAGED_METADATA,
+      numbers: ['+15550100'],
+      allowedAddresses: [],
+      allowedNumbers: ['+15550111'],
+      auth: { username: 'devcaller', password: 'old-password-0' },
+      krisp: false,
+    },
+    {
+      id: 'ST_hand',
+      name: 'hand-made',
+      metadata: '',
+      numbers: ['+15550199'],
+      allowedAddresses: [],
+      allowedNumbers: [],
+      auth: { username: 'ops', password: 'hand-password-9' },
+      krisp: false,
+    },
+  ],
+  outbound: [],
+  rules: [
+    {
+      id: 'SDR_old',
+      name: 'old-rule',
+      metadata: MANAGED_METADATA,
+      rule: { type: 'individual', roomPrefix: 'call-', pin: '9876' },
+      trunkIds: ['ST_in'],
+      agentNames: ['ecommerce-support'],
+    },
+  ],
+};
+
+const SECRETS = [PASSWORD, OUT_PASSWORD, 'old-password-0', 'hand-password-9', '4321', '9876'];
+const expectNoSecrets = (text: string) => {
+  for (const secret of SECRETS) expect(text).not.toContain(secret);
+};
+
+describe('masking', () => {
+  it('shows only whether a secret is set', () => {
+    expect(maskSecret('x')).toBe(MASK);
+    expect(maskSecret('')).toBe('(none)');
+    expect(maskSecret(undefined)).toBe('(none)');
+  });
+
+  it('redacts known secrets of 4+ characters, longest first', () => {
+    expect(redact('a hunter2 b hunter22 c', ['hunter2', 'hunter22', 'abc'])).toBe('a *** b *** c');
+    expect(redact('x', [''])).toBe('x');
+  });
+
+  it('redacts every line an output writes, including secrets learned later', () => {
+    const lines: string[] = [];
+    const sink: Output = { out: (line) => lines.push(line), err: (line) => lines.push(line) };
+    const output = redactingOutput(sink, ['first-secret']);
+    output.out('first-secret and second-secret');
+    output.addSecrets(['second-secret']);
+    output.err('first-secret and second-secret');
+    expect(lines).toEqual(['*** and second-secret', '*** and ***']);
+  });
+});
+
+describe('formatPlan', () => {
+  it('lists creates, updates and deletes with passwords and PINs masked', () => {
+    const text = formatPlan(planChanges(desired, server), target).join('\n');
+    expectNoSecrets(text);
+    expect(text).toContain('  ~ update inbound trunk "dev-inbound" (ST_in) in place');
+    expect(text).toContain('      allowedAddresses: (none) → 203.0.113.0/24');
+    expect(text).toContain('      auth.password: *** → *** (changed)');
+    expect(text).toContain('  + create outbound trunk "carrier"');
+    expect(text).toContain('      auth: out / ***');
+    expect(text).toContain('      address: sip.example.com (tls)');
+    expect(text).toContain('      direct: every call into room "front-desk", with a PIN');
+    expect(text).toContain(
+      '  - delete dispatch rule "old-rule" (SDR_old): created by this tool, no longer in the file',
+    );
+    expect(text).toContain('  inbound trunk "hand-made" (ST_hand)');
+    expect(text).toContain('2 to create, 1 to update, 1 to delete, 0 unchanged.');
+  });
+
+  it('says when there is nothing to do', () => {
+    const lines = formatPlan({ actions: [], unmanaged: [], errors: [] }, target);
+    expect(lines.at(-1)).toBe('No changes: the server already matches sip/trunks.yaml.');
+  });
+
+  it('shows why a plan cannot be applied', () => {
+    const lines = formatPlan({ actions: [], unmanaged: [], errors: ['clash'] }, target);
+    expect(lines.slice(-2)).toEqual(['The plan cannot be applied:', '  clash']);
+  });
+});
+
+describe('formatList', () => {
+  it('shows every object, marks the managed ones, masks passwords and PINs', () => {
+    const text = formatList(server, target.server).join('\n');
+    expectNoSecrets(text);
+    expect(text).toContain('  ST_in  dev-inbound  [managed]');
+    expect(text).toContain('      auth: devcaller / ***');
+    expect(text).toContain('  ST_hand  hand-made  [not managed: apply never touches it]');
+    expect(text).toContain('      trunks: dev-inbound (ST_in)');
+    expect(text).toContain('      pin: ***');
+    expect(text).toContain('Outbound trunks (0):');
+  });
+});
+
+describe('formatApplied', () => {
+  const step = (outcome: Applied['outcome'], note?: string): Applied => ({
+    outcome,
+    kind: 'inbound',
+    name: 'dev-inbound',
+    id: 'ST_in',
+    changes: [{ field: 'numbers', before: 'a', after: 'b', secret: false }],
+    note,
+  });
+
+  it('says so when nothing changed', () => {
+    expect(formatApplied([step('unchanged'), step('unchanged')], target)).toEqual([
+      'No changes: the server already matches sip/trunks.yaml (2 objects unchanged).',
+    ]);
+  });
+
+  it('lists what was done and explains a delete + create', () => {
+    expect(formatApplied([step('updated'), step('replaced', 'no update API')], target)).toEqual([
+      'Applied sip/trunks.yaml to http://127.0.0.1:7880:',
+      '  ~ updated inbound trunk "dev-inbound" (ST_in) in place: numbers',
+      '  ~ replaced inbound trunk "dev-inbound" (ST_in)',
+      '      (no update API)',
+      'Done: 0 created, 2 updated, 0 deleted, 0 unchanged.',
+    ]);
+  });
+});

@@ -1,0 +1,155 @@
+// The SIP objects this tool manages, as the trunks file describes them (specs) and as the LiveKit
+// server holds them (server objects), and the client interface the commands talk to the server
+// through. Plain data only: the LiveKit SDK's classes stay in livekit-client.ts.
+
+/** Written into the metadata of every object this tool creates; only such objects are deleted. */
+export const MANAGED_BY = 'ecommerce-voicebot';
+export const MANAGED_METADATA = JSON.stringify({ managed_by: MANAGED_BY });
+
+export type Kind = 'inbound' | 'outbound' | 'rule';
+
+export const KIND_LABEL: Readonly<Record<Kind, string>> = {
+  inbound: 'inbound trunk',
+  outbound: 'outbound trunk',
+  rule: 'dispatch rule',
+};
+
+export type Transport = 'auto' | 'udp' | 'tcp' | 'tls';
+
+export interface Auth {
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface InboundTrunkSpec {
+  readonly name: string;
+  readonly numbers: readonly string[];
+  /** Source IPs or CIDRs the bridge accepts INVITEs from; empty: any source. */
+  readonly allowedAddresses: readonly string[];
+  /** Caller numbers accepted; empty: any caller. */
+  readonly allowedNumbers: readonly string[];
+  readonly auth: Auth | undefined;
+  readonly krisp: boolean;
+}
+
+export interface OutboundTrunkSpec {
+  readonly name: string;
+  /** host[:port] of the carrier or SIP peer the bridge sends INVITEs to. */
+  readonly address: string;
+  readonly transport: Transport;
+  readonly numbers: readonly string[];
+  readonly auth: Auth | undefined;
+}
+
+export type RoomRule =
+  | { readonly type: 'individual'; readonly roomPrefix: string; readonly pin: string }
+  | { readonly type: 'direct'; readonly roomName: string; readonly pin: string }
+  | {
+      readonly type: 'callee';
+      readonly roomPrefix: string;
+      readonly pin: string;
+      readonly randomize: boolean;
+    };
+
+export interface DispatchRuleSpec {
+  readonly name: string;
+  readonly rule: RoomRule;
+  /** Names of inbound trunks in the same file. */
+  readonly trunks: readonly string[];
+  /** The agent dispatched into every room the rule creates. */
+  readonly agentName: string;
+}
+
+export interface DesiredState {
+  readonly inbound: readonly InboundTrunkSpec[];
+  readonly outbound: readonly OutboundTrunkSpec[];
+  readonly rules: readonly DispatchRuleSpec[];
+}
+
+interface ServerObject {
+  readonly id: string;
+  readonly name: string;
+  readonly metadata: string;
+}
+
+export type InboundTrunk = ServerObject & Omit<InboundTrunkSpec, 'name'>;
+export type OutboundTrunk = ServerObject & Omit<OutboundTrunkSpec, 'name'>;
+
+export interface DispatchRule extends ServerObject {
+  /** undefined: a rule type this tool does not know (it is shown, never changed). */
+  readonly rule: RoomRule | undefined;
+  readonly trunkIds: readonly string[];
+  readonly agentNames: readonly string[];
+}
+
+export interface CurrentState {
+  readonly inbound: readonly InboundTrunk[];
+  readonly outbound: readonly OutboundTrunk[];
+  readonly rules: readonly DispatchRule[];
+}
+
+/** A dispatch rule as written to the server: trunk names resolved to IDs. */
+export interface DispatchRuleWrite extends Omit<DispatchRuleSpec, 'trunks'> {
+  readonly trunkIds: readonly string[];
+}
+
+export interface DialRequest {
+  readonly trunkId: string;
+  readonly number: string;
+  readonly room: string;
+  readonly fromNumber: string | undefined;
+  /** Dispatch this agent into the room before dialing (the callee then talks to it). */
+  readonly agentName: string | undefined;
+  readonly ringingSeconds: number;
+}
+
+export interface DialResult {
+  readonly room: string;
+  readonly participantIdentity: string;
+  readonly sipCallId: string;
+}
+
+/** What the commands need from a LiveKit server; livekit-client.ts implements it with SipClient. */
+export interface SipAdminClient {
+  listInboundTrunks(): Promise<InboundTrunk[]>;
+  listOutboundTrunks(): Promise<OutboundTrunk[]>;
+  listDispatchRules(): Promise<DispatchRule[]>;
+  createInboundTrunk(spec: InboundTrunkSpec, metadata: string): Promise<InboundTrunk>;
+  /** Replaces the whole trunk, keeping its ID. Throws UpdateNotSupportedError on old servers. */
+  updateInboundTrunk(id: string, spec: InboundTrunkSpec, metadata: string): Promise<InboundTrunk>;
+  createOutboundTrunk(spec: OutboundTrunkSpec, metadata: string): Promise<OutboundTrunk>;
+  updateOutboundTrunk(
+    id: string,
+    spec: OutboundTrunkSpec,
+    metadata: string,
+  ): Promise<OutboundTrunk>;
+  createDispatchRule(rule: DispatchRuleWrite, metadata: string): Promise<DispatchRule>;
+  updateDispatchRule(id: string, rule: DispatchRuleWrite, metadata: string): Promise<DispatchRule>;
+  deleteTrunk(id: string): Promise<void>;
+  deleteDispatchRule(id: string): Promise<void>;
+  dial(request: DialRequest): Promise<DialResult>;
+}
+
+/** The server has no in-place update for this object (LiveKit before the Update* SIP APIs). */
+export class UpdateNotSupportedError extends Error {
+  override name = 'UpdateNotSupportedError';
+}
+
+/** A failure talking to the server, with a message fit for the admin. */
+export class ServerRequestError extends Error {
+  override name = 'ServerRequestError';
+}
+
+export function isManaged(metadata: string): boolean {
+  if (!metadata.startsWith('{')) return false;
+  try {
+    const parsed: unknown = JSON.parse(metadata);
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      (parsed as Record<string, unknown>).managed_by === MANAGED_BY
+    );
+  } catch {
+    return false;
+  }
+}

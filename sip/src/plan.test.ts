@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MANAGED_METADATA,
+  type CurrentState,
+  type DesiredState,
+  type DispatchRule,
+  type InboundTrunk,
+  type InboundTrunkSpec,
+  type OutboundTrunk,
+  type OutboundTrunkSpec,
+} from './model.js';
+import { hasChanges, planChanges, summarize } from './plan.js';
+
+const HAND_MADE = '';
+
+const inboundSpec: InboundTrunkSpec = {
+  name: 'dev-inbound',
+  numbers: ['+15550100'],
+  allowedAddresses: [],
+  allowedNumbers: [],
+  auth: { username: 'devcaller', password: 'secret-1' },
+  krisp: false,
+};
+const outboundSpec: OutboundTrunkSpec = {
+  name: 'dev-transfer',
+  address: '127.0.0.1:5070',
+  transport: 'udp',
+  numbers: ['+15550100'],
+  auth: undefined,
+};
+const desired: DesiredState = {
+  inbound: [inboundSpec],
+  outbound: [outboundSpec],
+  rules: [
+    {
+      name: 'dev-agent',
+      rule: { type: 'individual', roomPrefix: 'call-', pin: '' },
+      trunks: ['dev-inbound'],
+      agentName: 'ecommerce-support',
+    },
+  ],
+};
+
+const inbound = (overrides: Partial<InboundTrunk> = {}): InboundTrunk => ({
+  id: 'ST_in',
+  metadata: MANAGED_METADATA,
+  ...inboundSpec,
+  ...overrides,
+});
+const outbound = (overrides: Partial<OutboundTrunk> = {}): OutboundTrunk => ({
+  id: 'ST_out',
+  metadata: MANAGED_METADATA,
+  ...outboundSpec,
+  ...overrides,
+});
+const rule = (overrides: Partial<DispatchRule> = {}): DispatchRule => ({
+  id: 'SDR_rule',
+  name: 'dev-agent',
+  metadata: MANAGED_METADATA,
+  rule: { type: 'individual', roomPrefix: 'call-', pin: '' },
+  trunkIds: ['ST_in'],
+  agentNames: ['ecommerce-support'],
+  ...overrides,
+});
+const inSync = (): CurrentState => ({
+  inbound: [inbound()],
+  outbound: [outbound()],
+  rules: [rule()],
+});
+
+const ops = (state: CurrentState, wanted: DesiredState = desired) =>
+  planChanges(wanted, state).actions.map((action) => `${action.op} ${action.kind} ${action.name}`);
+
+describe('planChanges', () => {
+  it('creates everything on an empty server, trunks before rules', () => {
+    const plan = planChanges(desired, { inbound: [], outbound: [], rules: [] });
+    expect(plan.actions.map((action) => `${action.op} ${action.kind} ${action.name}`)).toEqual([
+      'create inbound dev-inbound',
+      'create outbound dev-transfer',
+      'create rule dev-agent',
+    ]);
+    expect(summarize(plan)).toEqual({ create: 3, update: 0, delete: 0, unchanged: 0 });
+    expect(plan.errors).toEqual([]);
+  });
+
+  it('changes nothing when the server matches (list order does not matter)', () => {
+    const state = inSync();
+    const plan = planChanges(
+      { ...desired, inbound: [{ ...inboundSpec, numbers: ['+15550101', '+15550100'] }] },
+      { ...state, inbound: [inbound({ numbers: ['+15550100', '+15550101'] })] },
+    );
+    expect(hasChanges(plan)).toBe(false);
+    expect(summarize(plan)).toEqual({ create: 0, update: 0, delete: 0, unchanged: 3 });
+  });
+
+  it('updates a changed field in place and lists what changed', () => {
+    const plan = planChanges(desired, {
+      ...inSync(),
+      inbound: [
+        inbound({ numbers: ['+15550199'], auth: { username: 'devcaller', password: 'old' } }),
+      ],
+    });
+    const update = plan.actions.find((action) => action.op === 'update');
+    expect(update).toMatchObject({ kind: 'inbound', name: 'dev-inbound' });
+    expect(update?.op === 'update' && update.changes).toEqual([
+      { field: 'numbers', before: '+15550199', after: '+15550100', secret: false },
+      { field: 'auth.password', before: 'old', after: 'secret-1', secret: true },
+    ]);
+  });
+
+  it('sees changes to outbound trunks and rules', () => {
+    const plan = planChanges(desired, {
+      inbound: [inbound()],
+      outbound: [outbound({ transport: 'tcp', address: '10.0.0.1' })],
+      rules: [rule({ rule: { type: 'individual', roomPrefix: 'old-', pin: '' }, agentNames: [] })],
+    });
+    const changes = plan.actions.flatMap((action) =>
+      action.op === 'update'
+        ? action.changes.map((change) => `${action.kind} ${change.field}`)
+        : [],
+    );
+    expect(changes).toEqual([
+      'outbound address',
+      'outbound transport',
+      'rule roomPrefix',
+      'rule agents',
+    ]);
+  });
+
+  it('compares a rule by trunk names, so a new trunk means a rule update', () => {
+    const wanted: DesiredState = {
+      ...desired,
+      inbound: [inboundSpec, { ...inboundSpec, name: 'second', numbers: ['+15550102'] }],
+      rules: [{ ...desired.rules[0]!, trunks: ['dev-inbound', 'second'] }],
+    };
+    const plan = planChanges(wanted, inSync());
+    expect(plan.actions.map((action) => `${action.op} ${action.kind} ${action.name}`)).toEqual([
+      'noop inbound dev-inbound',
+      'create inbound second',
+      'noop outbound dev-transfer',
+      'update rule dev-agent',
+    ]);
+    const update = plan.actions.at(-1);
+    expect(update?.op === 'update' && update.changes).toEqual([
+      { field: 'trunks', before: 'dev-inbound', after: 'dev-inbound, second', secret: false },
+    ]);
+  });
+
+  it('deletes managed objects no longer in the file, rules first', () => {
+    const plan = planChanges({ inbound: [], outbound: [], rules: [] }, inSync());
+    expect(plan.actions.map((action) => `${action.op} ${action.kind} ${action.name}`)).toEqual([
+      'delete rule dev-agent',
+      'delete inbound dev-inbound',
+      'delete outbound dev-transfer',
+    ]);
+  });
+
+  it('never touches objects without the marker, and reports them', () => {
+    const state: CurrentState = {
+      inbound: [inbound(), inbound({ id: 'ST_hand', name: 'hand-made', metadata: HAND_MADE })],
+      outbound: [outbound(), outbound({ id: 'ST_other', name: 'x', metadata: '{"owner":"ops"}' })],
+      rules: [rule(), rule({ id: 'SDR_hand', name: 'hand-rule', metadata: 'not json' })],
+    };
+    const plan = planChanges(desired, state);
+    expect(hasChanges(plan)).toBe(false);
+    expect(plan.unmanaged).toEqual([
+      { kind: 'inbound', id: 'ST_hand', name: 'hand-made' },
+      { kind: 'outbound', id: 'ST_other', name: 'x' },
+      { kind: 'rule', id: 'SDR_hand', name: 'hand-rule' },
+    ]);
+    expect(ops(state, { inbound: [], outbound: [], rules: [] })).toEqual([
+      'delete rule dev-agent',
+      'delete inbound dev-inbound',
+      'delete outbound dev-transfer',
+    ]);
+  });
+
+  it('refuses to take over an unmanaged object with a name from the file', () => {
+    const plan = planChanges(desired, {
+      ...inSync(),
+      inbound: [inbound({ id: 'ST_hand', metadata: HAND_MADE })],
+    });
+    expect(plan.errors).toEqual([
+      expect.stringContaining(
+        'inbound trunk "dev-inbound" exists on the server (ST_hand) but was not created by this tool',
+      ),
+    ]);
+  });
+
+  it('reports two managed objects with the same name', () => {
+    const plan = planChanges(desired, {
+      ...inSync(),
+      outbound: [outbound(), outbound({ id: 'ST_out2' })],
+    });
+    expect(plan.errors).toEqual([
+      expect.stringContaining(
+        '2 managed outbound trunks are named "dev-transfer" on the server (ST_out, ST_out2)',
+      ),
+    ]);
+  });
+
+  it('updates an object whose marker metadata differs in form', () => {
+    const plan = planChanges(desired, {
+      ...inSync(),
+      rules: [rule({ metadata: '{"managed_by":"ecommerce-voicebot","note":"x"}' })],
+    });
+    expect(plan.actions.at(-1)).toMatchObject({ op: 'update', changes: [{ field: 'metadata' }] });
+  });
+});

@@ -1,0 +1,332 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  TrunksFileError,
+  loadTrunksFile,
+  parseTrunksFile,
+  substituteEnv,
+  type FileIssue,
+} from './trunks-file.js';
+
+const SIP_DIR = fileURLToPath(new URL('../', import.meta.url));
+const PASSWORD = 'dev-secret-password-42';
+const ENV = { SIP_USERNAME: 'devcaller', SIP_PASSWORD: PASSWORD };
+
+function parse(text: string, env: Record<string, string | undefined> = ENV) {
+  return parseTrunksFile(text, { file: 'trunks.yaml', env, defaultAgentName: 'default-agent' });
+}
+
+/** The issues a text produces (fails the test if it parses). */
+function issues(text: string, env: Record<string, string | undefined> = ENV): FileIssue[] {
+  try {
+    parse(text, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TrunksFileError);
+    return [...(error as TrunksFileError).issues];
+  }
+  throw new Error('expected the file to be rejected');
+}
+
+const VALID = `inbound:
+  - name: main
+    numbers: ['+15550100']
+    auth:
+      username: \${SIP_USERNAME}
+      password: \${SIP_PASSWORD}
+outbound:
+  - name: carrier
+    address: sip.example.com:5060
+    numbers: ['+15550100']
+dispatchRules:
+  - name: agent
+    type: individual
+    roomPrefix: call-
+    trunks: [main]
+`;
+
+describe('the committed sip/trunks.yaml', () => {
+  it('describes the dev trunk, rule and outbound trunk', () => {
+    const text = readFileSync(`${SIP_DIR}trunks.yaml`, 'utf8');
+    const { desired, secrets } = parse(text);
+    expect(desired.inbound).toEqual([
+      {
+        name: 'dev-inbound',
+        numbers: ['+15550100'],
+        allowedAddresses: [],
+        allowedNumbers: [],
+        auth: { username: 'devcaller', password: PASSWORD },
+        krisp: false,
+      },
+    ]);
+    expect(desired.rules).toEqual([
+      {
+        name: 'dev-agent',
+        rule: { type: 'individual', roomPrefix: 'call-', pin: '' },
+        trunks: ['dev-inbound'],
+        agentName: 'default-agent',
+      },
+    ]);
+    expect(desired.outbound).toEqual([
+      {
+        name: 'dev-transfer',
+        address: '127.0.0.1:5070',
+        transport: 'udp',
+        numbers: ['+15550100'],
+        auth: undefined,
+      },
+    ]);
+    expect(secrets).toEqual([PASSWORD]);
+  });
+
+  it('points dev-transfer at SIP_OUTBOUND_ADDRESS when it is set', () => {
+    const text = readFileSync(`${SIP_DIR}trunks.yaml`, 'utf8');
+    const { desired } = parse(text, { ...ENV, SIP_OUTBOUND_ADDRESS: '10.77.0.2:5062' });
+    expect(desired.outbound[0]?.address).toBe('10.77.0.2:5062');
+  });
+
+  it('needs SIP_USERNAME and SIP_PASSWORD', () => {
+    const text = readFileSync(`${SIP_DIR}trunks.yaml`, 'utf8');
+    const found = issues(text, {});
+    expect(found.map((issue) => issue.message)).toEqual([
+      expect.stringContaining('SIP_USERNAME is not set'),
+      expect.stringContaining('SIP_PASSWORD is not set'),
+    ]);
+  });
+
+  it('keeps the carrier example valid', async () => {
+    const file = await loadTrunksFile(`${SIP_DIR}trunks.example-carrier.yaml`, {
+      file: 'example',
+      env: {
+        TWILIO_SIP_USERNAME: 'twilio-user',
+        TWILIO_SIP_PASSWORD: 'twilio-password',
+        TELNYX_SIP_USERNAME: 'telnyx-user',
+        TELNYX_SIP_PASSWORD: 'telnyx-password',
+      },
+      defaultAgentName: 'default-agent',
+    });
+    expect(file.desired.inbound.map((trunk) => trunk.name)).toEqual([
+      'twilio-inbound',
+      'telnyx-inbound',
+    ]);
+    expect(file.desired.outbound[0]?.address).toBe('example.pstn.twilio.com');
+    expect(file.desired.rules[0]?.trunks).toEqual(['twilio-inbound', 'telnyx-inbound']);
+  });
+});
+
+describe('substituteEnv', () => {
+  it('replaces ${NAME} with the variable', () => {
+    expect(substituteEnv('user-${A}@${B}', { A: 'x', B: 'y' })).toEqual({
+      ok: true,
+      value: 'user-x@y',
+      variables: ['A', 'B'],
+    });
+  });
+
+  it('uses ${NAME:-default} when the variable is unset or empty', () => {
+    expect(substituteEnv('${A:-127.0.0.1:5070}', {})).toMatchObject({ value: '127.0.0.1:5070' });
+    expect(substituteEnv('${A:-d}', { A: '' })).toMatchObject({ value: 'd' });
+    expect(substituteEnv('${A:-d}', { A: 'set' })).toMatchObject({ value: 'set' });
+  });
+
+  it('names an unset or empty variable', () => {
+    expect(substituteEnv('${SIP_PASSWORD}', {})).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^environment variable SIP_PASSWORD is not set/)],
+    });
+    expect(substituteEnv('${SIP_PASSWORD}', { SIP_PASSWORD: '' })).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^environment variable SIP_PASSWORD is empty/)],
+    });
+  });
+
+  it('keeps $${ as a literal ${ and text without references as it is', () => {
+    expect(substituteEnv('a$${B}c', {})).toMatchObject({ ok: true, value: 'a${B}c' });
+    expect(substituteEnv('plain $ text', {})).toMatchObject({ ok: true, value: 'plain $ text' });
+  });
+
+  it('rejects malformed references', () => {
+    expect(substituteEnv('${1A}', {})).toMatchObject({ ok: false });
+    expect(substituteEnv('${A', { A: 'x' })).toMatchObject({ ok: false });
+  });
+});
+
+describe('parseTrunksFile', () => {
+  it('reads a valid file', () => {
+    const { desired } = parse(VALID);
+    expect(desired.outbound[0]).toMatchObject({
+      address: 'sip.example.com:5060',
+      transport: 'auto',
+    });
+    expect(desired.rules[0]).toMatchObject({ trunks: ['main'], agentName: 'default-agent' });
+  });
+
+  it('names the line and column of an unset variable', () => {
+    expect(issues(VALID, { SIP_USERNAME: 'devcaller' })).toEqual([
+      {
+        file: 'trunks.yaml',
+        line: 6,
+        column: 17,
+        message: expect.stringContaining('environment variable SIP_PASSWORD is not set'),
+      },
+    ]);
+  });
+
+  it('substitutes values only, never keys', () => {
+    const found = issues(VALID.replace('    auth:', '    ${KEY}: x\n    auth:'), {
+      ...ENV,
+      KEY: 'krisp',
+    });
+    expect(found).toEqual([
+      expect.objectContaining({ line: 4, message: 'inbound[0]: unknown key "${KEY}"' }),
+    ]);
+  });
+
+  it('reports schema errors with file, line and column', () => {
+    const text = `inbound:
+  - name: main
+    numbers: ['+15550100', '5550101']
+    allowedAddresses: [10.0.0.0/33, pbx.example.com, 0.0.0.0/0, 203.0.113.0/24, '2001:db8::/32']
+    krips: true
+  - name: open
+    numbers: ['+15550102']
+outbound:
+  - name: carrier
+    address: sip:user@carrier.example.com
+    transport: sctp
+    numbers: []
+dispatchRules:
+  - name: agent
+    type: conference
+    trunks: [main]
+  - name: room
+    type: direct
+    trunks: [main]
+    pin: 1234
+`;
+    const found = issues(text).map((issue) => `${issue.line}:${issue.column} ${issue.message}`);
+    expect(found).toEqual([
+      '3:28 inbound[0].numbers[1]: must be an E.164 number: "+", country code and number, digits only (like +15550100)',
+      '4:24 inbound[0].allowedAddresses[0]: has an invalid prefix length (0-32 after the "/")',
+      expect.stringMatching(
+        /^4:37 inbound\[0\]\.allowedAddresses\[1\]: must be an IP address or CIDR/,
+      ),
+      '4:54 inbound[0].allowedAddresses[2]: allows every address: leave allowedAddresses out and use auth instead',
+      '5:5 inbound[0]: unknown key "krips"',
+      expect.stringMatching(
+        /^6:5 inbound\[1\]: an inbound trunk needs digest credentials \(auth\) or an allowedAddresses list/,
+      ),
+      expect.stringMatching(/^10:14 outbound\[0\]\.address: must be host\[:port\]/),
+      '11:16 outbound[0].transport: must be one of auto, udp, tcp, tls',
+      '12:14 outbound[0].numbers: needs at least 1 number',
+      '15:11 dispatchRules[0].type: must be individual (a room per call), direct (one named room) or callee',
+      '17:5 dispatchRules[1].roomName: is required',
+      '20:10 dispatchRules[1].pin: must be digits in quotes, like "1234"',
+    ]);
+  });
+
+  it('checks names and references across entries', () => {
+    const text = `inbound:
+  - name: main
+    numbers: ['+15550100', '+15550100']
+    allowedAddresses: [203.0.113.7]
+outbound:
+  - name: main
+    address: carrier.example.com
+    numbers: ['+15550100']
+  - name: carrier
+    address: carrier.example.com
+    numbers: ['+15550100']
+dispatchRules:
+  - name: agent
+    type: individual
+    roomPrefix: call-
+    trunks: [main, carrier, missing]
+  - name: agent
+    type: callee
+    roomPrefix: c-
+    trunks: [main]
+`;
+    const found = issues(text).map((issue) => `${issue.line}:${issue.column} ${issue.message}`);
+    expect(found).toEqual([
+      '3:28 inbound[0].numbers[1]: repeats an earlier number',
+      '6:11 outbound[0].name: the name "main" is already used by inbound[0]: trunk names must be unique',
+      '16:20 dispatchRules[0].trunks[1]: "carrier" is an outbound trunk: dispatch rules apply to inbound trunks',
+      '16:29 dispatchRules[0].trunks[2]: no inbound trunk named "missing" in this file',
+      '17:11 dispatchRules[1].name: the name "agent" is already used by dispatchRules[0]: rule names must be unique',
+    ]);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their line', () => {
+    expect(issues('inbound:\n  - name: [unclosed\n')).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringMatching(/^YAML: /) }),
+    ]);
+    expect(issues(`${VALID}inbound: []\n`)).toEqual([
+      expect.objectContaining({ line: 16, message: 'YAML: Map keys must be unique' }),
+    ]);
+  });
+
+  it('rejects an empty file and unknown top-level keys', () => {
+    expect(issues('# nothing yet\n')).toEqual([
+      expect.objectContaining({
+        line: undefined,
+        message: expect.stringMatching(/^the file is empty/),
+      }),
+    ]);
+    expect(issues(`${VALID}trunks: []\n`)).toEqual([
+      expect.objectContaining({ line: 16, column: 1, message: 'unknown key "trunks"' }),
+    ]);
+  });
+
+  it('accepts empty lists written as a bare key', () => {
+    const { desired } = parse('inbound:\noutbound:\ndispatchRules:\n');
+    expect(desired).toEqual({ inbound: [], outbound: [], rules: [] });
+  });
+
+  it('never repeats a value in its messages', () => {
+    const text = VALID.replace("'+15550100'", "'${SIP_PASSWORD}'");
+    const found = issues(text);
+    expect(found).toHaveLength(1);
+    expect(JSON.stringify(found)).not.toContain(PASSWORD);
+  });
+
+  it('reads rule options and an explicit agent', () => {
+    const text = `${VALID}  - name: desk
+    type: direct
+    roomName: front-desk
+    pin: '0042'
+    trunks: [main]
+    agentName: other-agent
+  - name: per-number
+    type: callee
+    roomPrefix: n-
+    randomize: true
+    trunks: [main]
+`;
+    const { desired } = parse(text);
+    expect(desired.rules.slice(1)).toEqual([
+      {
+        name: 'desk',
+        rule: { type: 'direct', roomName: 'front-desk', pin: '0042' },
+        trunks: ['main'],
+        agentName: 'other-agent',
+      },
+      {
+        name: 'per-number',
+        rule: { type: 'callee', roomPrefix: 'n-', pin: '', randomize: true },
+        trunks: ['main'],
+        agentName: 'default-agent',
+      },
+    ]);
+  });
+
+  it('reports a missing file by name', async () => {
+    await expect(
+      loadTrunksFile('/nonexistent/trunks.yaml', {
+        file: 'x.yaml',
+        env: {},
+        defaultAgentName: 'a',
+      }),
+    ).rejects.toThrow('x.yaml: no such file');
+  });
+});
