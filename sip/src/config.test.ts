@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -7,11 +8,13 @@ import {
   parseCommand,
 } from './config.js';
 
-const CWD = '/work/main/sip';
+// The repository this test runs in (CI clones it elsewhere).
+const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
+const CWD = `${ROOT}/sip`;
 
 describe('parseCommand', () => {
   it('defaults FILE to sip/trunks.yaml', () => {
-    expect(parseCommand(['plan'], { INIT_CWD: '/work/main' }, CWD)).toEqual({
+    expect(parseCommand(['plan'], { INIT_CWD: ROOT }, CWD)).toEqual({
       name: 'plan',
       file: DEFAULT_TRUNKS_FILE,
       displayFile: 'sip/trunks.yaml',
