@@ -52,6 +52,7 @@ const schema = z
     LIVEKIT_API_KEY: optionalText,
     LIVEKIT_API_SECRET: optionalText,
     AGENT_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
+    AGENT_LOAD_THRESHOLD: z.coerce.number().positive().max(1).default(1),
   })
   .superRefine((env, ctx) => {
     const azure =
@@ -117,6 +118,8 @@ export interface AgentConfig {
   maxCallSeconds: number;
   callsDir: string;
   httpPort: number;
+  /** CPU load (0-1) at which the worker stops taking calls. */
+  loadThreshold: number;
 }
 
 /** Parses the environment once; throws a ConfigError naming the variable. */
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AgentConfig> {
     maxCallSeconds: e.MAX_CALL_SECONDS,
     callsDir: folder(e.CALLS_DIR),
     httpPort: e.AGENT_HTTP_PORT,
+    loadThreshold: e.AGENT_LOAD_THRESHOLD,
   };
   return Object.freeze(config);
 }

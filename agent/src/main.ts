@@ -50,6 +50,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       agent: fileURLToPath(import.meta.url),
       agentName: settings.agentName,
       port: settings.httpPort,
+      // The framework's default (0.7) marks a busy 2-core box full, and livekit-server then
+      // leaves the caller in a room with no agent. One self-hosted worker should take every call.
+      loadThreshold: settings.loadThreshold,
     }),
   );
 }

@@ -37,6 +37,8 @@ export interface StackOptions {
   onLine?: (line: string) => void;
   /** Reuse a Redis already answering on its port instead of starting one. */
   reuseRedis?: boolean;
+  /** Offline with a Realtime emulator the caller runs (tests drive its scenario): not started here. */
+  emulatorUrl?: string;
 }
 
 export interface Stack {
@@ -167,8 +169,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       what: 'the MCP server',
     });
 
-    let emulatorUrl: string | undefined;
-    if (options.offline) {
+    let emulatorUrl = options.emulatorUrl;
+    if (options.offline && emulatorUrl === undefined) {
       const emulator = start('emulator', tsx, [
         'e2e/src/realtime-emulator/main.ts',
         '--port',
