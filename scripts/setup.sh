@@ -44,6 +44,10 @@ step "Installing npm dependencies (npm ci)"
 # onnxruntime-node (pulled in by the agent's VAD) would download a CUDA build; the model runs on CPU.
 ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 
+step "Building the web tester (web-test/dist, served by the token API)"
+npm run --silent build -w web-test >/dev/null || fail "the web tester did not build (npm run build -w web-test)"
+echo "built web-test/dist"
+
 step "livekit-server $LIVEKIT_SERVER_VERSION"
 mkdir -p "$TOOLS"
 if [ -x "$TOOLS/livekit-server" ] && "$TOOLS/livekit-server" --version 2>/dev/null | grep -q "${LIVEKIT_SERVER_VERSION#v}"; then

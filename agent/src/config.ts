@@ -52,7 +52,9 @@ const schema = z
     LIVEKIT_API_KEY: optionalText,
     LIVEKIT_API_SECRET: optionalText,
     AGENT_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
-    AGENT_LOAD_THRESHOLD: z.coerce.number().positive().max(1).default(1),
+    // Infinity: never refuse a call for load (the framework compares load >= threshold, and a
+    // saturated machine reports exactly 1).
+    AGENT_LOAD_THRESHOLD: z.coerce.number().positive().default(Number.POSITIVE_INFINITY),
   })
   .superRefine((env, ctx) => {
     const azure =

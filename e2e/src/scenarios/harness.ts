@@ -12,6 +12,7 @@ import {
   createRealtimeEmulator,
   loadScenarioFile,
   type RealtimeEmulator,
+  type Scenario,
   type ScenarioInput,
 } from '../realtime-emulator/index.js';
 import { createSipCaller, type SipCaller } from '../sip-caller/index.js';
@@ -35,6 +36,8 @@ export interface Harness {
   caller(options?: { password?: string; t1Ms?: number }): SipCaller;
   /** Speech for a caller's turn: espeak-ng at 8 kHz. */
   speech(text: string): string;
+  /** The support script the emulator starts with (e2e/src/realtime-emulator/scenarios/support-call.json). */
+  baseScenario: Scenario;
   scenario(input: Partial<ScenarioInput>): Promise<void>;
   close(): Promise<void>;
 }
@@ -81,6 +84,9 @@ export async function startHarness(): Promise<Harness> {
       LOG_LEVEL: 'info',
     },
   });
+  // The worker answers health checks before its warm job processes are ready; a call dispatched
+  // meanwhile can go unanswered (see agentIdle).
+  await new Promise((resolve) => setTimeout(resolve, 15_000));
   const rooms = new RoomServiceClient(`http://127.0.0.1:${PORTS.livekit}`, apiKey, apiSecret);
   const callers: SipCaller[] = [];
   const speechDir = mkdtempSync(join(tmpdir(), 'speech-'));
@@ -93,6 +99,7 @@ export async function startHarness(): Promise<Harness> {
     rooms,
     secrets,
     callsDir,
+    baseScenario,
     caller(options = {}) {
       const caller = createSipCaller({
         server: { host: ip, port: PORTS.sip },
@@ -123,6 +130,29 @@ export async function startHarness(): Promise<Harness> {
       stackLog.end();
     },
   };
+}
+
+/**
+ * Waits until the agent worker runs no call and its warm process pool has had time to refill.
+ * Calls that start within about two seconds of the previous call's job are sometimes never
+ * dispatched on this 2-core machine (livekit-server logs "no servers available"): the scenarios
+ * here test one call at a time; overlapping calls are the concurrency benchmark's subject.
+ */
+export async function agentIdle(): Promise<void> {
+  await eventually(
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${PORTS.agentHealth}/worker`).catch(
+        () => undefined,
+      );
+      const status = response?.ok
+        ? ((await response.json()) as { active_jobs?: number })
+        : undefined;
+      return status?.active_jobs === 0 ? true : undefined;
+    },
+    30_000,
+    'the agent worker to finish its calls',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */

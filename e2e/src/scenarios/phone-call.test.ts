@@ -1,8 +1,19 @@
 // Phone calls over real SIP and RTP into our self-hosted LiveKit, answered by our agent; the model
 // is the Realtime emulator (the only stand-in). Run with `npm run test:e2e`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstAudibleMs, rmsDbfs } from '../sip-caller/index.js';
-import { eventually, startHarness, UNKNOWN_CALLER, type Harness } from './harness.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ScenarioRule } from '../realtime-emulator/index.js';
+import { firstAudibleMs, rmsDbfs, type Call } from '../sip-caller/index.js';
+import {
+  agentIdle,
+  eventually,
+  KNOWN_CALLER,
+  startHarness,
+  TRANSFER_TO,
+  UNKNOWN_CALLER,
+  type Harness,
+} from './harness.js';
 
 let harness: Harness;
 
@@ -18,6 +29,36 @@ const toolOutputs = (name: string) =>
   harness.emulator
     .sessions()
     .flatMap((session) => session.functionCallOutputs.filter((output) => output.name === name));
+
+/** The support script with the caller's first spoken turn transcribed as `said`. */
+async function callerSays(said: string): Promise<void> {
+  const { rules } = harness.baseScenario;
+  await harness.scenario({
+    rules: [
+      { match: { turn: 0 }, transcript: said } as ScenarioRule,
+      ...rules.filter((rule) => !('turn' in rule.match)),
+    ],
+  });
+}
+
+/** Answered, greeted, then says something (any speech: the emulator's script says what it meant). */
+async function greetedCall(from: string, utterance: string): Promise<Call> {
+  const call = harness.caller().call({ from });
+  const answered = await call.answered;
+  await eventually(
+    () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
+    8_000,
+    'the greeting',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await call.playWav(harness.speech(utterance));
+  return call;
+}
+
+beforeEach(async () => {
+  await harness.scenario({});
+  await agentIdle();
+});
 
 describe('a phone call to the support number', () => {
   it('is answered and the greeting is heard within 2 s of the 200 OK', async () => {
@@ -134,5 +175,97 @@ describe('a phone call to the support number', () => {
       'the room to close',
     );
     expect(rmsDbfs(call.received().pcm)).toBeGreaterThan(-60);
+  });
+
+  it("answers 'my orders' for a caller calling from the number on file, without asking for verification", async () => {
+    await callerSays('what are my orders');
+    const before = toolOutputs('get_customer_orders').length;
+    const call = await greetedCall(KNOWN_CALLER, 'What are my orders?');
+    const output = await eventually(
+      () => toolOutputs('get_customer_orders')[before],
+      20_000,
+      'get_customer_orders',
+    );
+    expect(JSON.parse(output.output).data).toMatchObject({
+      status: 'found',
+      customer_id: 'C5000',
+      total_orders: 3,
+    });
+    expect(toolOutputs('verify_customer')).toHaveLength(0);
+    await call.hangup();
+  });
+
+  it("refuses 'my orders' to a caller from an unknown number", async () => {
+    await callerSays('what are my orders');
+    const before = toolOutputs('get_customer_orders').length;
+    const call = await greetedCall(UNKNOWN_CALLER, 'What are my orders?');
+    const output = await eventually(
+      () => toolOutputs('get_customer_orders')[before],
+      20_000,
+      'get_customer_orders',
+    );
+    expect(JSON.parse(output.output).data).toEqual({ status: 'verification_required' });
+    await call.hangup();
+  });
+
+  it('transfers to a human: the caller receives a REFER to TRANSFER_TO', async () => {
+    await callerSays('can I talk to a human please');
+    const call = await greetedCall(KNOWN_CALLER, 'Can I talk to a human please?');
+    const refer = await call.waitForRefer(30_000);
+    expect(refer.referToUri).toContain(TRANSFER_TO.replace('tel:', ''));
+    await call.hangup().catch(() => undefined);
+  });
+
+  it('ends the call with end_call: the caller receives BYE and the room is gone', async () => {
+    await callerSays("that's all, goodbye");
+    const call = await greetedCall(UNKNOWN_CALLER, "That's all, goodbye.");
+    const end = await call.ended;
+    expect(end).toMatchObject({ by: 'remote', reason: 'bye', answered: true });
+    await eventually(
+      async () =>
+        (await harness.rooms.listRooms()).some((room) => room.name.includes(UNKNOWN_CALLER))
+          ? undefined
+          : true,
+      15_000,
+      'the room to be deleted',
+    );
+  });
+
+  it('leaves a complete call record when the caller hangs up', async () => {
+    const call = await greetedCall('+13125550177', 'Where is my order nine zero zero two?');
+    await eventually(
+      () => toolOutputs('get_order_status').find((output) => output.output.includes('O9002')),
+      20_000,
+      'the lookup',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await call.hangup();
+    const record = await eventually(
+      () => {
+        const files = readdirSync(harness.callsDir, { recursive: true, encoding: 'utf8' }).filter(
+          (file) => file.endsWith('.jsonl'),
+        );
+        for (const file of files) {
+          const lines = readFileSync(join(harness.callsDir, file), 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line));
+          if (
+            lines.some((line) => line.type === 'call_ended') &&
+            JSON.stringify(lines).includes('**********77')
+          )
+            return lines;
+        }
+        return undefined;
+      },
+      30_000,
+      'a finished call record',
+    );
+    const types = record.map((line: { type: string }) => line.type);
+    expect(types[0]).toBe('call_started');
+    expect(types.at(-1)).toBe('call_ended');
+    expect(types).toContain('tool_call');
+    expect(types).toContain('turn');
+    expect(JSON.stringify(record)).not.toContain('+13125550177');
   });
 });

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TokenError } from './token';
+import { endpointTokenFetcher } from './token-source';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function stubFetch(status: number, body: unknown) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    return Promise.resolve(
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    );
+  });
+  return calls;
+}
+
+describe('endpointTokenFetcher (livekit-client TokenSource.endpoint)', () => {
+  it('posts the standard request with the passcode header; caller ID only when set', async () => {
+    const calls = stubFetch(201, { server_url: 'ws://127.0.0.1:7880', participant_token: 'jwt' });
+    const fetchToken = endpointTokenFetcher('/api/token');
+
+    await expect(fetchToken({ passcode: 'open sesame' })).resolves.toEqual({
+      serverUrl: 'ws://127.0.0.1:7880',
+      participantToken: 'jwt',
+    });
+    await fetchToken({ passcode: '', callerNumber: '+14155550100' });
+
+    expect(calls).toHaveLength(2);
+    const [first, second] = calls;
+    expect(first!.url).toBe('/api/token');
+    expect(first!.init.method).toBe('POST');
+    expect(new Headers(first!.init.headers).get('X-QA-Passcode')).toBe('open sesame');
+    expect(JSON.parse(String(first!.init.body))).toEqual({});
+    expect(new Headers(second!.init.headers).has('X-QA-Passcode')).toBe(false);
+    expect(JSON.parse(String(second!.init.body))).toEqual({
+      participant_attributes: { 'qa.caller_number': '+14155550100' },
+    });
+  });
+
+  it('turns a refusal into a TokenError with the API’s code and message', async () => {
+    stubFetch(403, {
+      error: {
+        code: 'field_not_allowed',
+        message:
+          'participant_attributes.qa.caller_number: caller-ID testing is turned off on this server (QA_ALLOW_CALLER_ID)',
+      },
+    });
+    const failure = await endpointTokenFetcher()({
+      passcode: 'x',
+      callerNumber: '+14155550100',
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TokenError);
+    expect(failure).toMatchObject({ status: 403, code: 'field_not_allowed' });
+    expect((failure as TokenError).message).toMatch(/caller-ID testing is turned off/);
+  });
+});
