@@ -92,4 +92,4 @@ else
 fi
 
 step "Done"
-echo "Start the stack: npm start    Run every test: npm test"
+echo "Start the stack: npm start -- --offline (or npm start with OPENAI_API_KEY in .env)    Run every test: npm test"

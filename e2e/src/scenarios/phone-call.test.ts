@@ -41,15 +41,21 @@ async function callerSays(said: string): Promise<void> {
   });
 }
 
-/** Answered, greeted, then says something (any speech: the emulator's script says what it meant). */
-async function greetedCall(from: string, utterance: string): Promise<Call> {
-  const call = harness.caller().call({ from });
+/** Waits for the 200 OK and then for the agent's greeting (three audible packets in a row). */
+async function greeting(call: Call): Promise<{ answeredAt: number; heardAt: number }> {
   const answered = await call.answered;
-  await eventually(
+  const heardAt = await eventually(
     () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
     8_000,
     'the greeting',
   );
+  return { answeredAt: answered.at, heardAt };
+}
+
+/** Answered, greeted, then says something (any speech: the emulator's script says what it meant). */
+async function greetedCall(from: string, utterance: string): Promise<Call> {
+  const call = harness.caller().call({ from });
+  await greeting(call);
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   await call.playWav(harness.speech(utterance));
   return call;
@@ -63,25 +69,15 @@ beforeEach(async () => {
 describe('a phone call to the support number', () => {
   it('is answered and the greeting is heard within 2 s of the 200 OK', async () => {
     const call = harness.caller().call();
-    const answered = await call.answered;
-    const heard = await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-      8_000,
-      'the greeting',
-    );
-    expect(heard - answered.at).toBeLessThan(2_000);
+    const { answeredAt, heardAt } = await greeting(call);
+    expect(heardAt - answeredAt).toBeLessThan(2_000);
     await call.hangup();
   });
 
   it('answers a spoken question about an order with get_order_status and audible speech', async () => {
     const before = toolOutputs('get_order_status').length;
     const call = harness.caller().call();
-    const answered = await call.answered;
-    await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-      8_000,
-      'the greeting',
-    );
+    await greeting(call);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const spoke = await call.playWav(
       harness.speech('Hello, where is my order nine zero zero two?'),
@@ -108,12 +104,7 @@ describe('a phone call to the support number', () => {
   it('looks up an order number typed on the keypad', async () => {
     const before = toolOutputs('get_order_status').length;
     const call = harness.caller().call();
-    const answered = await call.answered;
-    await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-      8_000,
-      'the greeting',
-    );
+    await greeting(call);
     await call.sendDtmf('9001#');
     const output = await eventually(
       () => toolOutputs('get_order_status')[before],
@@ -153,12 +144,7 @@ describe('a phone call to the support number', () => {
 
   it('closes the room when the caller hangs up', async () => {
     const call = harness.caller().call({ from: UNKNOWN_CALLER });
-    const answered = await call.answered;
-    await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-      8_000,
-      'the greeting',
-    );
+    await greeting(call);
     const room = await eventually(
       async () =>
         (await harness.rooms.listRooms()).find(
