@@ -42,7 +42,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
   const ip = process.env.STACK_IP;
   if (process.env.IN_TEST_NETNS !== '1' || ip === undefined) {
     throw new Error(
@@ -82,6 +82,7 @@ export async function startHarness(): Promise<Harness> {
       CALLS_DIR: callsDir,
       TRANSFER_TO,
       LOG_LEVEL: 'info',
+      ...options.env,
     },
   });
   // The worker answers health checks before its warm job processes are ready; a call dispatched
