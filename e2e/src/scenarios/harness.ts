@@ -42,7 +42,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { env?: Record<string, string> } = {},
+): Promise<Harness> {
   const ip = process.env.STACK_IP;
   if (process.env.IN_TEST_NETNS !== '1' || ip === undefined) {
     throw new Error(
