@@ -148,7 +148,9 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  // Appends still queued by a test would recreate files while the folder is removed.
+  await recorder.flush();
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 describe('createCallObserver', () => {
