@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { CallLogger, Clock, ToolCallStatus } from './types.js';
+import type { CallLogger, Clock, ToolCallEvent } from './types.js';
 
 export { maskPhone } from './redact.js';
 
@@ -39,20 +39,11 @@ export interface TurnLine {
   createdAt: number;
 }
 
-export interface ToolCallLine {
+export interface ToolCallLine extends ToolCallEvent {
   type: 'tool_call';
   at: number;
   /** The user turn (see LatencyLine.turn) the tool ran in, if one was open. */
   turn?: number;
-  /** The tool invocation's id. */
-  callId: string;
-  name: string;
-  args: unknown;
-  startedAt: number;
-  durationMs: number;
-  status: ToolCallStatus;
-  result?: unknown;
-  error?: string;
   /**
    * `toolset`: reported by our MCP toolset. `framework`: a tool the toolset did not report (a
    * built-in tool such as ending the call), read from the session's `function_tools_executed`

@@ -3,6 +3,7 @@
 import { llm } from '@livekit/agents';
 import type { JSONSchema7 } from 'json-schema';
 import type { Logger } from 'pino';
+import type { ToolCallEvent, ToolCallStatus } from '../call/types.js';
 import { describeError, connectSdkClient } from './client.js';
 import type {
   McpCallResult,
@@ -22,22 +23,12 @@ export type {
 } from './client.js';
 export { connectSdkClient } from './client.js';
 
-export type McpToolCallStatus = 'ok' | 'error' | 'timeout' | 'blocked' | 'unavailable';
 export type McpToolsetStatus = 'connecting' | 'connected' | 'unavailable';
 
-export interface McpToolCallEvent {
-  /** The framework's toolCallId. */
-  callId: string;
-  name: string;
+/** What the toolset reports per tool call: the call observer's event, with MCP's object arguments. */
+export type McpToolCallStatus = ToolCallStatus;
+export interface McpToolCallEvent extends ToolCallEvent {
   args: Record<string, unknown>;
-  /** Epoch ms. */
-  startedAt: number;
-  durationMs: number;
-  status: McpToolCallStatus;
-  /** structuredContent on success. */
-  result?: unknown;
-  /** The message given to the model on failure. */
-  error?: string;
 }
 
 export interface McpToolsetOptions {
