@@ -1,85 +1,212 @@
-// Voice latency our stack adds, per turn-handling mode: from the end of the caller's speech as sent
-// in RTP to the first audible agent audio the caller receives, over real SIP/RTP through
-// livekit-sip, livekit-server and the agent, the model replaced by the Realtime emulator answering
-// at once. Runs inside the test network namespace:
-//   npm run bench:voice [-- --turns 20]
+// Voice latency our stack adds: from the end of the caller's speech as sent in RTP to the first
+// audible agent audio the caller receives, over real SIP/RTP through livekit-sip, livekit-server
+// and the agent, with the model replaced by the Realtime emulator (in this process) answering at
+// once, in two configurations: a plain answer, and an answer after a get_order_status call through
+// the MCP server. Each turn is split (bench/turn-split.ts) into end-of-speech detection, agent,
+// MCP, model (the emulator, ~0) and media path. Runs inside the test network namespace:
+//   npm run bench:voice [-- --turns 50 --turn-detection vad|server --configs instant,tool
+//                           --vad-min-silence-ms 550]
 // Prints one JSON summary as its last line.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { firstAudibleMs } from '../e2e/src/sip-caller/index.js';
-import { eventually, KNOWN_CALLER, startHarness } from '../e2e/src/scenarios/harness.js';
+import { KNOWN_CALLER, startHarness, type Harness } from '../e2e/src/scenarios/harness.js';
+import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
+import { machine } from './machine.js';
 import { percentiles } from './stats.js';
+import { splitTurn, type TurnSplit } from './turn-split.js';
 
-const { values } = parseArgs({ options: { turns: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    turns: { type: 'string', default: '50' },
+    'turn-detection': { type: 'string', default: 'vad' },
+    configs: { type: 'string', default: 'instant,tool' },
+    'vad-min-silence-ms': { type: 'string' },
+  },
+});
 const TURNS = Number(values.turns);
+const TURN_DETECTION = values['turn-detection'];
+if (TURN_DETECTION !== 'vad' && TURN_DETECTION !== 'server')
+  throw new Error('--turn-detection is vad or server');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function measure(mode: 'vad' | 'server'): Promise<number[]> {
-  const harness = await startHarness({ env: { TURN_DETECTION: mode } });
-  const latencies: number[] = [];
-  try {
-    await harness.scenario({
-      responseDelayMs: 0,
-      rules: [
-        {
-          match: { any: true },
-          transcript: 'is my order on its way',
-          say: 'Yes, it is out for delivery today.',
-        },
-      ],
-    } as never);
-    const utterance = harness.speech('Hello, is my order on its way?');
-    const call = harness.caller().call({ from: KNOWN_CALLER });
-    const answered = await call.answered;
-    await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-      10_000,
-      'the greeting',
-    );
-    // Let the greeting finish: the caller speaks into silence, as people do.
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
-    for (let turn = 0; turn < TURNS; turn++) {
-      const spoke = await call.playWav(utterance);
-      const endOfSpeech = spoke.endedAt!;
-      const firstAudio = await eventually(
-        () => firstAudibleMs(call.received(), -45, { after: endOfSpeech, minPackets: 3 }),
-        15_000,
-        `the answer to turn ${turn + 1}`,
-      ).catch(() => undefined);
-      if (firstAudio !== undefined) {
-        latencies.push(firstAudio - endOfSpeech);
-        log(`${mode} turn ${turn + 1}: ${(firstAudio - endOfSpeech).toFixed(0)} ms`);
-      } else {
-        log(`${mode} turn ${turn + 1}: no answer within 15 s`);
+const CONFIGS = {
+  instant: {
+    question: 'Hello, is my order on its way?',
+    rules: () => [
+      {
+        match: { any: true },
+        transcript: 'is my order on its way',
+        say: 'Yes, it is out for delivery today.',
+      },
+    ],
+  },
+  tool: {
+    question: 'Where is my order nine thousand?',
+    // A different order every turn: the agent's toolset refuses a fourth identical call in one
+    // call without asking the MCP server, which would time nothing.
+    rules: (turns: number) => [
+      ...Array.from({ length: turns + 5 }, (_, turn) => ({
+        match: { turn },
+        transcript: `where is my order ${9000 + turn}`,
+      })),
+      {
+        match: { text: 'order (\\d+)' },
+        function_call: { name: 'get_order_status', arguments: { order_id: 'O$1' } },
+        say: 'Here is what I found for that order.',
+      },
+    ],
+  },
+} as const;
+type ConfigName = keyof typeof CONFIGS;
+
+/** The agent toolset's own MCP timings, from the call records it wrote. */
+function toolDurations(callsDir: string): Map<string, number> {
+  const durations = new Map<string, number>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.jsonl')) {
+        for (const line of readFileSync(path, 'utf8').split('\n')) {
+          if (!line.trim()) continue;
+          try {
+            const record = JSON.parse(line) as Record<string, unknown>;
+            if (record.type === 'tool_call' && record.source === 'toolset')
+              durations.set(String(record.callId), Number(record.durationMs));
+          } catch {
+            // a torn last line
+          }
+        }
       }
-      // Wait for the answer (about 2.5 s of speech) to finish before the next question.
-      await new Promise((resolve) => setTimeout(resolve, 4_500));
     }
-    await call.hangup();
+  };
+  walk(callsDir);
+  return durations;
+}
+
+interface Measured {
+  turn: number;
+  endOfSpeechAt: number;
+  firstAudibleAt: number;
+  sessionId: string;
+}
+
+async function measure(
+  harness: Harness,
+  name: ConfigName,
+): Promise<{ splits: TurnSplit[]; failures: string[] }> {
+  const config = CONFIGS[name];
+  harness.emulator.setScenario({
+    ...harness.baseScenario,
+    audioPacing: 'realtime',
+    responseDelayMs: 0,
+    rules: config.rules(TURNS),
+  } as never);
+  const speech = await loadUtterance(harness.speech(config.question));
+  const call = harness.caller().call({ from: KNOWN_CALLER });
+  const answered = await call.answered;
+  await waitForAudible(call, answered.at, 10_000);
+  const sessionId = harness.emulator
+    .sessions()
+    .filter((s) => s.open)
+    .at(-1)!.id;
+  // The caller speaks into silence, as people do.
+  await waitForQuiet(call, 700, 20_000);
+  const measured: Measured[] = [];
+  const failures: string[] = [];
+  for (let turn = 1; turn <= TURNS; turn++) {
+    try {
+      const spoken = await speakTurn(call, speech);
+      measured.push({ turn, sessionId, ...spoken });
+      log(`${name} turn ${turn}: ${(spoken.firstAudibleAt - spoken.endOfSpeechAt).toFixed(0)} ms`);
+    } catch (error) {
+      failures.push(`turn ${turn}: ${(error as Error).message}`);
+      log(`${name} turn ${turn}: ${(error as Error).message}`);
+      await waitForQuiet(call, 700, 20_000);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  await call.hangup();
+  // The agent appends its tool-call lines as the calls run; give the last one a moment.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const durations = toolDurations(harness.callsDir);
+  const splits: TurnSplit[] = [];
+  for (const m of measured) {
+    const split = splitTurn({
+      client: harness.emulator.events,
+      server: harness.emulator.serverEvents,
+      toolDurations: durations,
+      ...m,
+    });
+    if (typeof split === 'string') failures.push(`turn ${m.turn}: cannot split: ${split}`);
+    else splits.push(split);
+  }
+  return { splits, failures };
+}
+
+const ms = (sample: number[]) => {
+  if (sample.length === 0) return null;
+  const { p50, p95, max } = percentiles(sample);
+  return { p50: Math.round(p50), p95: Math.round(p95), max: Math.round(max) };
+};
+
+function summarize(splits: TurnSplit[], failures: string[]) {
+  const part = (pick: (s: TurnSplit) => number) => ms(splits.map(pick));
+  return {
+    turns: TURNS,
+    measured: splits.length,
+    failures,
+    added_latency_ms: part((s) => s.totalMs),
+    // The emulator's own time (speech synthesis, ~tens of ms) is not our stack's.
+    added_latency_without_emulator_ms: part((s) => s.totalMs - s.modelMs),
+    split_ms: {
+      end_of_speech_detection: part((s) => s.endOfSpeechMs),
+      agent: part((s) => s.agentMs),
+      mcp: part((s) => s.mcpMs),
+      model_emulator: part((s) => s.modelMs),
+      media_path: part((s) => s.mediaMs),
+    },
+    agent_plus_media_ms: part((s) => s.agentMs + s.mediaMs),
+  };
+}
+
+const configs = values.configs.split(',').map((c) => c.trim()) as ConfigName[];
+for (const c of configs) if (!(c in CONFIGS)) throw new Error(`unknown config ${c}`);
+const results: Record<string, ReturnType<typeof summarize>> = {};
+for (const name of configs) {
+  // A fresh stack per configuration: no state (warm caches, open rooms) carries over.
+  const harness = await startHarness({
+    env: {
+      TURN_DETECTION,
+      ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),
+    },
+  });
+  try {
+    const { splits, failures } = await measure(harness, name);
+    results[name] = summarize(splits, failures);
+    log(`${name}: ${JSON.stringify(results[name])}`);
   } finally {
     await harness.close();
   }
-  return latencies;
 }
-
-const results: Record<string, unknown> = {};
-for (const mode of ['vad', 'server'] as const) {
-  const latencies = await measure(mode);
-  const stats = latencies.length > 0 ? percentiles(latencies) : undefined;
-  results[mode] = {
-    turns: TURNS,
-    answered: latencies.length,
-    end_of_speech_to_first_audio_ms: stats && {
-      p50: Math.round(stats.p50),
-      p95: Math.round(stats.p95),
-      max: Math.round(stats.max),
-    },
-  };
-  log(`${mode}: ${JSON.stringify(results[mode])}`);
-}
+const p50 = (name: string, pick: (r: ReturnType<typeof summarize>) => number | undefined) =>
+  results[name] ? pick(results[name]) : undefined;
 console.log(
   JSON.stringify({
     benchmark: 'voice-latency',
-    model: 'realtime-emulator (answers at once)',
+    model: 'realtime-emulator (answers at once; not OpenAI)',
+    turn_detection: TURN_DETECTION,
+    vad_min_silence_ms: Number(values['vad-min-silence-ms'] ?? 550),
+    machine: machine(),
     ...results,
+    targets: {
+      p50_added_latency_under_700_ms: configs.every(
+        (c) => (p50(c, (r) => r.added_latency_ms?.p50) ?? Infinity) < 700,
+      ),
+      agent_plus_media_p50_under_150_ms: configs.every(
+        (c) => (p50(c, (r) => r.agent_plus_media_ms?.p50) ?? Infinity) < 150,
+      ),
+    },
   }),
 );

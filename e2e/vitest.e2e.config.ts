@@ -5,9 +5,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     root: import.meta.dirname,
-    include: ['src/scenarios/**/*.test.ts'],
+    include: ['src/scenarios/**/*.test.ts', 'src/browser/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // Counted by .ci/run like test-artifacts/unit.json (paths here are relative to e2e/).
+    reporters: ['default', 'json'],
+    outputFile: { json: '../test-artifacts/e2e.json' },
   },
 });

@@ -7,6 +7,7 @@ import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { createCallObserver } from './call/call-observer.js';
 import { createCallRecorder, maskPhone } from './call/call-record.js';
+import { roomForLog } from './call/redact.js';
 import { createRoomPublisher } from './call/data-topic.js';
 import type { AgentConfig } from './config.js';
 import { QA_CALLER_NUMBER_ATTRIBUTE } from './dispatch.js';
@@ -50,7 +51,11 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   const participant = await ctx.waitForParticipant();
   const { caller, callerNumber, callId: sipCallId } = describeCaller(participant);
   const callId = sipCallId ?? ctx.job.id;
-  const logger = deps.logger.child({ callId, room: ctx.room.name, callerKind: caller.kind });
+  const logger = deps.logger.child({
+    callId,
+    room: roomForLog(ctx.room.name),
+    callerKind: caller.kind,
+  });
   logger.info({ callerId: callerNumber !== undefined }, 'call started');
 
   const recorder = createCallRecorder({

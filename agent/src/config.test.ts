@@ -88,6 +88,37 @@ describe('loadConfig', () => {
     expect(config.callsDir).toBe('/srv/voicebot/calls');
   });
 
+  it('reads the warm process count and the VAD silence window', () => {
+    const defaults = loadConfig({ OPENAI_API_KEY: 'sk-test' });
+    expect(defaults).toMatchObject({ numIdleProcesses: undefined, vadMinSilenceMs: 550 });
+    const set = loadConfig({
+      OPENAI_API_KEY: 'sk-test',
+      AGENT_NUM_IDLE_PROCESSES: '6',
+      VAD_MIN_SILENCE_MS: '300',
+    });
+    expect(set).toMatchObject({ numIdleProcesses: 6, vadMinSilenceMs: 300 });
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-test', AGENT_NUM_IDLE_PROCESSES: '0' })).toThrow(
+      /AGENT_NUM_IDLE_PROCESSES/,
+    );
+  });
+
+  it('gives the server API to the worker only with URL, key and secret together', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'k', LIVEKIT_URL: 'ws://127.0.0.1:7880' }).livekit).toBe(
+      undefined,
+    );
+    const config = loadConfig({
+      OPENAI_API_KEY: 'k',
+      LIVEKIT_URL: 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: 'APIkey',
+      LIVEKIT_API_SECRET: 'secret',
+    });
+    expect(config.livekit).toEqual({
+      url: 'ws://127.0.0.1:7880',
+      apiKey: 'APIkey',
+      apiSecret: 'secret',
+    });
+  });
+
   it('accepts tel: and sip: transfer targets', () => {
     expect(loadConfig({ OPENAI_API_KEY: 'k', TRANSFER_TO: 'tel:+15550100200' }).transferTo).toBe(
       'tel:+15550100200',

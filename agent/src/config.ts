@@ -55,6 +55,10 @@ const schema = z
     // Infinity: never refuse a call for load (the framework compares load >= threshold, and a
     // saturated machine reports exactly 1).
     AGENT_LOAD_THRESHOLD: z.coerce.number().positive().default(Number.POSITIVE_INFINITY),
+    /** Warm job processes kept ready; empty: the framework's min(cores, 4). */
+    AGENT_NUM_IDLE_PROCESSES: z.coerce.number().int().min(1).max(100).optional(),
+    /** Silence that ends the caller's turn (local VAD); Silero's own default is 550 ms. */
+    VAD_MIN_SILENCE_MS: z.coerce.number().int().min(100).max(5_000).default(550),
   })
   .superRefine((env, ctx) => {
     const azure =
@@ -122,6 +126,10 @@ export interface AgentConfig {
   httpPort: number;
   /** CPU load (0-1) at which the worker stops taking calls. */
   loadThreshold: number;
+  numIdleProcesses: number | undefined;
+  vadMinSilenceMs: number;
+  /** The server API (the worker's own credentials): call recovery needs it; unset in unit tests. */
+  livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
 }
 
 /** Parses the environment once; throws a ConfigError naming the variable. */
@@ -174,6 +182,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AgentConfig> {
     callsDir: folder(e.CALLS_DIR),
     httpPort: e.AGENT_HTTP_PORT,
     loadThreshold: e.AGENT_LOAD_THRESHOLD,
+    numIdleProcesses: e.AGENT_NUM_IDLE_PROCESSES,
+    vadMinSilenceMs: e.VAD_MIN_SILENCE_MS,
+    livekit:
+      e.LIVEKIT_URL !== undefined &&
+      e.LIVEKIT_API_KEY !== undefined &&
+      e.LIVEKIT_API_SECRET !== undefined
+        ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
+        : undefined,
   };
   return Object.freeze(config);
 }

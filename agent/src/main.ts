@@ -11,7 +11,9 @@ import {
   ServerOptions,
 } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
-import type { Logger } from 'pino';
+import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
+import { pino, type Logger } from 'pino';
+import { createCallRecovery } from './call-recovery.js';
 import { runCall } from './call-session.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -28,7 +30,7 @@ const settings = config;
 export default defineAgent({
   // Runs once per warm process, before any call: the VAD model is loaded ahead of time.
   prewarm: async (proc: JobProcess) => {
-    proc.userData.vad = await silero.VAD.load();
+    proc.userData.vad = await silero.VAD.load({ minSilenceDuration: settings.vadMinSilenceMs });
   },
   entry: async (ctx: JobContext) => {
     await runCall(ctx, {
@@ -45,6 +47,24 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `OFFLINE MODE: the model is the local Realtime emulator at ${settings.model.baseURL}, not OpenAI.\n`,
     );
   }
+  // In the main process only (job processes import this file too).
+  const { livekit } = settings;
+  if (livekit !== undefined) {
+    const rooms = new RoomServiceClient(livekit.url, livekit.apiKey, livekit.apiSecret);
+    const dispatch = new AgentDispatchClient(livekit.url, livekit.apiKey, livekit.apiSecret);
+    createCallRecovery({
+      agentName: settings.agentName,
+      logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }).child({ name: 'call-recovery' }),
+      api: {
+        listRooms: () => rooms.listRooms(),
+        listParticipants: (room) => rooms.listParticipants(room),
+        listDispatch: (room) => dispatch.listDispatch(room),
+        createDispatch: (room, agentName, options) =>
+          dispatch.createDispatch(room, agentName, options),
+        deleteRoom: (room) => rooms.deleteRoom(room),
+      },
+    }).start();
+  }
   cli.runApp(
     new ServerOptions({
       agent: fileURLToPath(import.meta.url),
@@ -53,6 +73,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       // The framework's default (0.7) marks a busy 2-core box full, and livekit-server then
       // leaves the caller in a room with no agent. One self-hosted worker should take every call.
       loadThreshold: settings.loadThreshold,
+      ...(settings.numIdleProcesses === undefined
+        ? {}
+        : { numIdleProcesses: settings.numIdleProcesses }),
     }),
   );
 }

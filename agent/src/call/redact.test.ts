@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactPhoneNumbers } from './redact.js';
+import { redactPhoneNumbers, roomForLog } from './redact.js';
 
 describe('redactPhoneNumbers', () => {
   it('masks phone numbers in any string of a nested value', () => {
@@ -30,5 +30,13 @@ describe('redactPhoneNumbers', () => {
       none: null,
     };
     expect(redactPhoneNumbers(value)).toEqual(value);
+  });
+});
+
+describe('roomForLog', () => {
+  it('masks the caller number the SIP bridge puts in a room name, and keeps other names', () => {
+    expect(roomForLog('call-_+14155550100_x7Gk')).toBe('call-_**********00_x7Gk');
+    expect(roomForLog('qa-744c2db73dcf46d382d0')).toBe('qa-744c2db73dcf46d382d0');
+    expect(roomForLog(undefined)).toBeUndefined();
   });
 });

@@ -63,3 +63,11 @@ export function redactPhoneNumbers(value: unknown, knownNumbers: readonly string
 
   return walk(value, undefined, 0);
 }
+
+/**
+ * A room name fit for logs: the SIP bridge names a caller's room after their number
+ * (`call-_+14155550100_x7Gk`), which is masked like any phone number.
+ */
+export function roomForLog(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : (redactPhoneNumbers(name) as string);
+}

@@ -590,4 +590,22 @@ describe('realtime emulator protocol', () => {
     expect((await future).sessionId).toBe(past.sessionId);
     await expect(emulator.waitFor(() => false, 50)).rejects.toThrow(/no matching client event/);
   });
+
+  it('stamps recorded events with the injected clock', async () => {
+    let tick = 1_000;
+    const clocked = await createRealtimeEmulator({ scenario: SCENARIO, logger, now: () => ++tick });
+    try {
+      const client = await RawRealtimeClient.connect(clocked.url);
+      clients.push(client);
+      await client.next('session.created');
+      client.send({ type: 'input_audio_buffer.clear', event_id: 'clocked' });
+      const received = await clocked.waitFor((e) => e.event.event_id === 'clocked');
+      const created = clocked.serverEvents.find((e) => e.type === 'session.created')!;
+      expect(created.sentAt).toBeGreaterThan(1_000);
+      expect(received.receivedAt).toBeGreaterThan(created.sentAt);
+      expect(received.receivedAt).toBeLessThan(1_100);
+    } finally {
+      await clocked.close();
+    }
+  });
 });

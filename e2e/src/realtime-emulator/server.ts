@@ -28,6 +28,11 @@ export interface RealtimeEmulatorOptions {
   maxRecordedEvents?: number;
   /** Answer 401 to upgrades without any credential (default false: accept and record). */
   requireAuth?: boolean;
+  /**
+   * Clock (epoch ms) for `receivedAt`/`sentAt` of recorded events. Default `Date.now`; latency
+   * benchmarks pass the clock their SIP caller uses, so the two timelines compare exactly.
+   */
+  now?: () => number;
 }
 
 /** A client event as received, in arrival order. */
@@ -108,6 +113,7 @@ export async function createRealtimeEmulator(
   let refusing = false;
   let seq = 0;
   const maxEvents = options.maxRecordedEvents ?? Infinity;
+  const now = options.now ?? Date.now;
   const events: RecordedClientEvent[] = [];
   const serverEvents: RecordedServerEvent[] = [];
   const sessions: EmulatorSession[] = [];
@@ -206,7 +212,7 @@ export async function createRealtimeEmulator(
           const rec: RecordedClientEvent = {
             seq: ++seq,
             sessionId,
-            receivedAt: Date.now(),
+            receivedAt: now(),
             type,
             event,
           };
@@ -218,7 +224,7 @@ export async function createRealtimeEmulator(
           const rec: RecordedServerEvent = {
             seq: ++seq,
             sessionId,
-            sentAt: Date.now(),
+            sentAt: now(),
             type: String(event.type),
             event,
           };

@@ -30,7 +30,7 @@ export interface Harness {
   stack: Stack;
   emulator: RealtimeEmulator;
   rooms: RoomServiceClient;
-  secrets: { username: string; password: string };
+  secrets: { username: string; password: string; qaPasscode: string };
   callsDir: string;
   /** A SIP caller on the test network, closed by `close()`. */
   caller(options?: { password?: string; t1Ms?: number }): SipCaller;
@@ -43,7 +43,11 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { env?: Record<string, string> } = {},
+  options: {
+    env?: Record<string, string>;
+    /** Long benchmarks cap what the emulator keeps (every audio chunk is recorded). */
+    maxRecordedEvents?: number;
+  } = {},
 ): Promise<Harness> {
   const ip = process.env.STACK_IP;
   if (process.env.IN_TEST_NETNS !== '1' || ip === undefined) {
@@ -55,7 +59,11 @@ export async function startHarness(
   mkdirSync(artifacts, { recursive: true });
   const stackLog = createWriteStream(join(artifacts, 'stack.log'));
   const callsDir = mkdtempSync(join(tmpdir(), 'calls-'));
-  const secrets = { username: 'e2e-caller', password: randomBytes(12).toString('base64url') };
+  const secrets = {
+    username: 'e2e-caller',
+    password: randomBytes(12).toString('base64url'),
+    qaPasscode: randomBytes(12).toString('base64url'),
+  };
   const apiKey = `API${randomBytes(6).toString('hex')}`;
   const apiSecret = randomBytes(32).toString('base64url');
 
@@ -66,6 +74,11 @@ export async function startHarness(
     scenario: baseScenario,
     logger: pino({ level: 'silent' }),
     host: '127.0.0.1',
+    // The SIP caller's clock, so emulator event times and RTP times compare directly.
+    now: () => performance.timeOrigin + performance.now(),
+    ...(options.maxRecordedEvents === undefined
+      ? {}
+      : { maxRecordedEvents: options.maxRecordedEvents }),
   });
   const stack = await startStack({
     root: ROOT,
@@ -80,16 +93,15 @@ export async function startHarness(
       MCP_AUTH_TOKEN: randomBytes(24).toString('base64url'),
       SIP_USERNAME: secrets.username,
       SIP_PASSWORD: secrets.password,
-      QA_PASSCODE: randomBytes(12).toString('base64url'),
+      QA_PASSCODE: secrets.qaPasscode,
       CALLS_DIR: callsDir,
       TRANSFER_TO,
       LOG_LEVEL: 'info',
       ...options.env,
     },
   });
-  // The worker answers health checks before its warm job processes are ready; a call dispatched
-  // meanwhile can go unanswered (see agentIdle).
-  await new Promise((resolve) => setTimeout(resolve, 15_000));
+  // Ready: startStack waited for each health check (the agent worker's once it is connected to
+  // livekit-server). A call that comes before its warm job processes are up waits for one.
   const rooms = new RoomServiceClient(`http://127.0.0.1:${PORTS.livekit}`, apiKey, apiSecret);
   const callers: SipCaller[] = [];
   const speechDir = mkdtempSync(join(tmpdir(), 'speech-'));
@@ -136,10 +148,8 @@ export async function startHarness(
 }
 
 /**
- * Waits until the agent worker runs no call and its warm process pool has had time to refill.
- * Calls that start within about two seconds of the previous call's job are sometimes never
- * dispatched on this 2-core machine (livekit-server logs "no servers available"): the scenarios
- * here test one call at a time; overlapping calls are the concurrency benchmark's subject.
+ * Waits until the agent worker runs no call, so a scenario's emulator sessions and tool calls are
+ * its own (overlapping calls are the concurrency benchmark's subject).
  */
 export async function agentIdle(): Promise<void> {
   await eventually(
@@ -155,7 +165,6 @@ export async function agentIdle(): Promise<void> {
     30_000,
     'the agent worker to finish its calls',
   );
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */

@@ -255,3 +255,65 @@ describe('a phone call to the support number', () => {
     expect(JSON.stringify(record)).not.toContain('+13125550177');
   });
 });
+
+// Last in this file: they restart services of the shared stack.
+describe('a phone call when a service fails', () => {
+  /** The agent participants in the call room from `from` (livekit.ParticipantInfo.Kind.AGENT). */
+  const agentsInCall = async (from: string) => {
+    const room = (await harness.rooms.listRooms()).find((r) => r.name.includes(from));
+    if (room === undefined) return [];
+    const participants = await harness.rooms.listParticipants(room.name);
+    return participants.filter((p) => p.kind === 4).map((p) => p.identity);
+  };
+
+  it('gets a new agent that speaks when the agent worker is killed mid-call', async () => {
+    const from = '+13125550166';
+    const call = harness.caller().call({ from });
+    await greeting(call);
+    const [first] = await agentsInCall(from);
+    expect(first).toBeDefined();
+    const sessionsBefore = harness.emulator.sessions().length;
+
+    // A crash (SIGKILL to the worker and its job processes), then its supervisor restarts it.
+    const killedAt = Date.now();
+    await harness.stack.restart('agent', { signal: 'SIGKILL' });
+    // livekit-server drops the dead agent's participant after ~20 s; the restarted worker's call
+    // recovery then dispatches a new agent into the room.
+    const second = await eventually(
+      async () => (await agentsInCall(from)).find((identity) => identity !== first),
+      60_000,
+      'a new agent in the call',
+    );
+    const joinedAt = Date.now();
+    const heardAt = await eventually(
+      () => firstAudibleMs(call.received(), -45, { after: joinedAt, minPackets: 3 }),
+      15_000,
+      "the new agent's speech",
+    );
+    expect(second).not.toBe(first);
+    expect(harness.emulator.sessions().length).toBeGreaterThan(sessionsBefore);
+    expect(call.state).toBe('confirmed');
+    expect(heardAt - killedAt).toBeLessThan(60_000);
+    await call.hangup();
+  }, 120_000);
+
+  it('answers the next call after Redis restarted while idle, with a working tool call', async () => {
+    await harness.stack.restart('redis');
+    const before = toolOutputs('get_order_status').length;
+    const call = await greetedCall('+13125550155', 'Where is my order nine zero zero two?');
+    const output = await eventually(
+      () => toolOutputs('get_order_status')[before],
+      20_000,
+      'get_order_status',
+    );
+    expect(JSON.parse(output.output).data.order.order_id).toBe('O9002');
+    const spokeEnd = Date.now();
+    const answer = await eventually(
+      () => firstAudibleMs(call.received(), -45, { after: spokeEnd, minPackets: 5 }),
+      15_000,
+      'the answer',
+    );
+    expect(answer).toBeGreaterThan(0);
+    await call.hangup();
+  }, 90_000);
+});

@@ -35,6 +35,12 @@ describe('stack configuration', () => {
     );
   });
 
+  it('offers calls to a busy worker and keeps the trunks across a Redis restart', () => {
+    // livekit-server dispatches only while target_load exceeds the worker's CPU load (at most 1).
+    expect(livekit.agents.target_load).toBeGreaterThan(1);
+    expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
+  });
+
   it('keeps the ports apart and points the bridge at livekit-server', () => {
     expect(livekit.port).toBe(PORTS.livekit);
     expect(bridge.ws_url).toBe(`ws://10.77.0.1:${PORTS.livekit}`);

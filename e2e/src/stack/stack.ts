@@ -1,7 +1,8 @@
 // The whole local stack, started in dependency order, each step waiting for its health check:
 // Redis, livekit-server, livekit-sip, the MCP server, (offline) the Realtime emulator, the agent
 // worker, the token API with the web tester; then the dev SIP trunk and dispatch rule are applied.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
 
@@ -48,8 +49,15 @@ export interface Stack {
   testerUrl: string;
   emulatorUrl: string | undefined;
   processes: readonly ManagedProcess[];
+  /**
+   * Signals one service's process group (SIGTERM by default; SIGKILL for a crash), waits for it to
+   * exit, starts it again with the same configuration and waits for its health check.
+   */
+  restart(name: RestartableService, options?: { signal?: NodeJS.Signals }): Promise<void>;
   stop(): Promise<void>;
 }
+
+export type RestartableService = 'redis' | 'agent';
 
 /** Fills ${NAME} references from the environment; a missing one is an error naming it. */
 export function fillTemplate(template: string, values: Record<string, string | undefined>): string {
@@ -93,6 +101,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const tools = join(root, '.tools/bin');
   const tsx = join(root, 'node_modules/.bin/tsx');
   const started: ManagedProcess[] = [];
+  const launchers = new Map<RestartableService, () => Promise<ManagedProcess>>();
+  // Redis holds the SIP trunks and dispatch rules: it persists them (append-only file) so a Redis
+  // restart does not silently unconfigure the bridge.
+  const redisDir = mkdtempSync(join(tmpdir(), 'voicebot-redis-'));
   const start = (
     name: string,
     command: string,
@@ -113,21 +125,48 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async () => {
     // Reverse order: the agent leaves its rooms before the server goes away.
     for (const managed of [...started].reverse()) await managed.stop();
+    rmSync(redisDir, { recursive: true, force: true });
+  };
+  const restart = async (name: RestartableService, opts: { signal?: NodeJS.Signals } = {}) => {
+    const launch = launchers.get(name);
+    const index = started.findIndex((managed) => managed.name === name);
+    if (launch === undefined || index === -1) throw new Error(`${name} is not running here`);
+    const old = started[index]!;
+    if (opts.signal !== undefined && old.child.pid !== undefined) {
+      try {
+        process.kill(-old.child.pid, opts.signal);
+      } catch {
+        // already gone
+      }
+    }
+    await old.stop();
+    started.splice(index, 1);
+    const fresh = await launch();
+    // Keep the start order, so stop() still stops the agent before the servers.
+    started.splice(started.indexOf(fresh), 1);
+    started.splice(index, 0, fresh);
   };
 
   try {
     if (!(options.reuseRedis && (await redisAnswers(PORTS.redis)))) {
-      const redis = start('redis', 'redis-server', [
-        '--port',
-        String(PORTS.redis),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ]);
-      await waitForRedis(PORTS.redis, redis);
+      const launchRedis = async () => {
+        const redis = start('redis', 'redis-server', [
+          '--port',
+          String(PORTS.redis),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          redisDir,
+          '--save',
+          '',
+          '--appendonly',
+          'yes',
+        ]);
+        await waitForRedis(PORTS.redis, redis);
+        return redis;
+      };
+      launchers.set('redis', launchRedis);
+      await launchRedis();
     }
 
     const livekit = start(
@@ -187,17 +226,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const livekitUrl = `ws://${ip}:${PORTS.livekit}`;
-    const agent = start('agent', tsx, ['agent/src/main.ts', 'start'], {
-      LIVEKIT_URL: livekitUrl,
-      MCP_URL: `http://127.0.0.1:${PORTS.mcp}/mcp`,
-      AGENT_HTTP_PORT: String(PORTS.agentHealth),
-      ...(options.offline ? { AGENT_MODE: 'offline', OPENAI_BASE_URL: emulatorUrl } : {}),
-    });
-    await waitForHttp(`http://127.0.0.1:${PORTS.agentHealth}/`, {
-      timeoutMs: 60_000,
-      process: agent,
-      what: 'the agent worker',
-    });
+    const launchAgent = async () => {
+      const agent = start('agent', tsx, ['agent/src/main.ts', 'start'], {
+        LIVEKIT_URL: livekitUrl,
+        MCP_URL: `http://127.0.0.1:${PORTS.mcp}/mcp`,
+        AGENT_HTTP_PORT: String(PORTS.agentHealth),
+        ...(options.offline ? { AGENT_MODE: 'offline', OPENAI_BASE_URL: emulatorUrl } : {}),
+      });
+      // 200 once the worker's connection to livekit-server is open (it registers right then).
+      await waitForHttp(`http://127.0.0.1:${PORTS.agentHealth}/`, {
+        timeoutMs: 60_000,
+        process: agent,
+        what: 'the agent worker',
+      });
+      return agent;
+    };
+    launchers.set('agent', launchAgent);
+    await launchAgent();
 
     const tokenApi = start('token-api', tsx, ['token-api/src/main.ts'], {
       LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
@@ -225,6 +270,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       testerUrl: `http://${ip}:${PORTS.tokenApi}/`,
       emulatorUrl,
       processes: started,
+      restart,
       stop,
     };
   } catch (error) {

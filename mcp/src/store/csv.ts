@@ -9,6 +9,8 @@ import { StoreLoadError } from './errors.js';
  */
 export interface RowPosition {
   line: number;
+  /** Byte offset of the record's first field in the file. */
+  offset: number;
   /** 1-based position of a column in this file's header. */
   column(name: string): number | undefined;
 }
@@ -42,14 +44,35 @@ export async function readCsv<S extends z.ZodObject>(
   schema: S,
   onRow: (row: z.infer<S>, at: RowPosition) => void,
 ): Promise<number> {
-  let bytes: Buffer;
+  const bytes = await readCsvFile(path, fileName);
+  return (await scanCsv(bytes, fileName, schema, onRow)).count;
+}
+
+/** The file's bytes, or a StoreLoadError saying why it cannot be read. */
+export async function readCsvFile(path: string, fileName: string): Promise<Buffer> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'file cannot be read';
     throw new StoreLoadError(fileName, undefined, undefined, reason);
   }
+}
+
+export interface CsvScan {
+  /** Records after the header. */
+  count: number;
+  /** For each column of the schema (in its order), its index in the file's header. */
+  positions: number[];
+}
+
+/** readCsv over bytes already read; also says where each schema column is in the file. */
+export async function scanCsv<S extends z.ZodObject>(
+  bytes: Buffer,
+  fileName: string,
+  schema: S,
+  onRow: (row: z.infer<S>, at: RowPosition) => void,
+): Promise<CsvScan> {
   const expected = Object.keys(schema.shape);
   const splitter = createRecordSplitter(bytes, fileName);
   let header: string[] | undefined;
@@ -59,12 +82,13 @@ export async function readCsv<S extends z.ZodObject>(
   // One position object per file, updated per row: no allocation per row.
   const at: RowPosition = {
     line: 0,
+    offset: 0,
     column: (name) =>
       header !== undefined && header.includes(name) ? header.indexOf(name) + 1 : undefined,
   };
 
   for (let next = splitter.next(); next !== undefined; next = splitter.next()) {
-    const { cells, line } = next;
+    const { cells, line, start } = next;
     if (header === undefined) {
       const names = cells.map((cell) => cell.trim());
       const missing = expected.filter((column) => !names.includes(column));
@@ -101,27 +125,34 @@ export async function readCsv<S extends z.ZodObject>(
       );
     }
     at.line = line;
+    at.offset = start;
     onRow(parsed.data, at);
     if (++count % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   if (header === undefined)
     throw new StoreLoadError(fileName, 1, undefined, 'the file is empty (no header line)');
-  return count;
+  return { count, positions };
 }
 
 interface SplitRecord {
   cells: string[];
   /** Line the record starts on (1-based). */
   line: number;
+  /** Byte offset of the record in the buffer. */
+  start: number;
 }
 
-/** Splits RFC 4180 records off a buffer, one at a time, counting lines. */
+/**
+ * Splits RFC 4180 records off a buffer, one at a time, counting lines. `from` starts at a record
+ * found before (its `start`); line numbers then count from 1 there.
+ */
 export function createRecordSplitter(
   bytes: Buffer,
   fileName: string,
+  from?: number,
 ): { next(): SplitRecord | undefined } {
   const end = bytes.length;
-  let position = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let position = from ?? (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
   let line = 1;
 
   /** Hands a malformed record to csv-parse for its diagnosis; throws. */
@@ -205,7 +236,7 @@ export function createRecordSplitter(
         position = i + 1;
         line++;
         if (cells.length === 1 && cells[0] === '') continue; // an empty line
-        return { cells, line: recordLine };
+        return { cells, line: recordLine, start: recordStart };
       }
     },
   };

@@ -54,6 +54,34 @@ describe('loadStore', () => {
     expect(store.customersByPhone.get('+12125550150')).toEqual(['C5003', 'C5004']);
   });
 
+  it('indexes orders in a worker thread with the same result', async () => {
+    const dir = writeFixtureStore();
+    const inline = await loadStore(dir, { defaultCountry: 'US', threads: false });
+    const threaded = await loadStore(dir, { defaultCountry: 'US', threads: true });
+    expect([...threaded.orders.values()]).toEqual([...inline.orders.values()]);
+    expect([...threaded.deliveries.keys()]).toEqual([...inline.deliveries.keys()]);
+    expect(threaded.ordersByCustomer.get('C5000')).toEqual(inline.ordersByCustomer.get('C5000'));
+    expect(threaded.orderByTracking.get('trk10004')?.order_id).toBe('O9004');
+  });
+
+  it('reports a bad row found in a worker thread with its file, line and column', async () => {
+    const orders = FIXTURE_FILES['orders.csv'].replace(
+      'O9002,C5000,P1002,1,',
+      'O9002,C5000,P1002,0,',
+    );
+    const error = await loadStore(writeFixtureStore({ 'orders.csv': orders }), {
+      defaultCountry: 'US',
+      threads: true,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreLoadError);
+    expect((error as StoreLoadError).file).toBe('orders.csv');
+    expect((error as StoreLoadError).line).toBe(
+      orders.split('\n').findIndex((line) => line.startsWith('O9002')) + 1,
+    );
+    expect((error as StoreLoadError).column).toBe(4);
+    expect((error as StoreLoadError).detail).toMatch(/^quantity: /);
+  });
+
   it('accepts a UTF-8 BOM and CRLF line endings', async () => {
     const crlf = (text: string) => `\uFEFF${text.replace(/\n/g, '\r\n')}`;
     const store = await load(

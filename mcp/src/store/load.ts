@@ -1,18 +1,30 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CountryCode } from 'libphonenumber-js';
 import { LineCounter, parseDocument } from 'yaml';
 import { readCsv, type RowPosition } from './csv.js';
 import { StoreLoadError } from './errors.js';
+import type { KEY_COLUMNS } from './file-index.js';
+import {
+  indexFile,
+  indexFileInWorker,
+  type FileIndexData,
+  type IndexedFileName,
+} from './file-index.js';
+import { findRow, firstDuplicate, idKey, idOfKey } from './row-index.js';
+import { groupedLookup, RowTable, uniqueLookup } from './row-table.js';
 import { toE164 } from './phone.js';
 import {
   CSV_FILES,
+  deliveryRow,
+  orderRow,
   POLICIES_FILE,
   policiesSchema,
+  toDelivery,
+  toOrder,
   type Customer,
-  type Delivery,
   type Intern,
-  type Order,
   type Product,
   type ReturnRecord,
   type StorePolicies,
@@ -28,11 +40,29 @@ export interface StoreWarning {
 
 export interface LoadOptions {
   defaultCountry: CountryCode;
+  /**
+   * Index orders.csv in a worker thread while this thread reads the other files (about as many
+   * bytes together): 'auto' (the default) does it from 8 MB, where a thread pays for itself.
+   */
+  threads?: boolean | 'auto' | undefined;
   /** Data problems that do not stop serving (a reference to a row that is not there, say). */
   onWarning?: ((warning: StoreWarning) => void) | undefined;
 }
 
 type CsvFile = (typeof CSV_FILES)[keyof typeof CSV_FILES];
+type IndexedKeys<F extends IndexedFileName> = Record<
+  keyof (typeof KEY_COLUMNS)[F],
+  FileIndexData['keys'][string]
+>;
+
+const THREAD_MIN_BYTES = 8 * 2 ** 20;
+
+/** 1-based column of a schema column in the file's header. */
+function columnOf(data: FileIndexData, name: string): number | undefined {
+  const file = Object.values(CSV_FILES).find((candidate) => candidate.file === data.fileName);
+  const c = file === undefined ? -1 : Object.keys(file.schema.shape).indexOf(name);
+  return c < 0 ? undefined : data.positions[c]! + 1;
+}
 type RecordOf<F extends CsvFile> = ReturnType<F['toRecord']>;
 
 /**
@@ -91,6 +121,45 @@ export async function loadStore(dir: string, options: LoadOptions): Promise<Stor
       });
   };
 
+  const inThread = (): boolean => {
+    const threads = options.threads ?? 'auto';
+    if (threads !== 'auto') return threads;
+    try {
+      return statSync(join(dir, CSV_FILES.orders.file)).size >= THREAD_MIN_BYTES;
+    } catch {
+      return false; // indexFile reports the missing file
+    }
+  };
+  // Orders and deliveries are most of a store (a million rows each): they are validated and
+  // kept as row tables, with no object per row. Files are awaited in file order below, so the
+  // first file with a problem is the one reported.
+  const ordersData = inThread() ? indexFileInWorker(dir, 'orders') : indexFile(dir, 'orders');
+  const deliveryData = indexFile(dir, 'delivery');
+  ordersData.catch(() => {});
+  deliveryData.catch(() => {});
+  const positionOf = (data: FileIndexData, row: number): RowPosition => ({
+    line: data.lines[row]!,
+    offset: data.starts[row]!,
+    column: (name) => columnOf(data, name),
+  });
+  const uniqueRows = (
+    file: CsvFile,
+    data: FileIndexData,
+    column: string,
+    message: (key: number, earlierRow: number) => string,
+  ) => {
+    const sorted = data.keys[column]!.sorted;
+    const duplicate = firstDuplicate(sorted);
+    if (duplicate === undefined) return;
+    const [earlierRow, row] = duplicate;
+    throw new StoreLoadError(
+      file.file,
+      data.lines[row],
+      columnOf(data, column),
+      `${column}: ${message(data.keys[column]!.byRow[row]!, earlierRow)}`,
+    );
+  };
+
   const customers = new Map<string, Customer>();
   const customersByPhone = new Map<string, string[]>();
   await read(CSV_FILES.customers, (customer, at) => {
@@ -116,72 +185,97 @@ export async function loadStore(dir: string, options: LoadOptions): Promise<Stor
     unique(products, CSV_FILES.products, 'product_id', product.product_id, at, product),
   );
 
-  const orders = new Map<string, Order>();
-  const orderByTracking = new Map<string, Order>();
-  const ordersByCustomer = new Map<string, Order[]>();
-  await read(CSV_FILES.orders, (order, at) => {
-    unique(orders, CSV_FILES.orders, 'order_id', order.order_id, at, order);
-    if (order.tracking_number !== null) {
-      const owner = orderByTracking.get(order.tracking_number);
-      if (owner !== undefined) {
-        throw new StoreLoadError(
-          CSV_FILES.orders.file,
-          at.line,
-          at.column('tracking_number'),
-          `tracking_number: ${order.tracking_number} is already used by order ${owner.order_id} (one order per tracking number)`,
-        );
-      }
-      orderByTracking.set(order.tracking_number, order);
-    }
-    reference(
-      CSV_FILES.orders,
-      'customer_id',
-      customers.has(order.customer_id),
-      'customers.csv',
-      at,
-    );
-    reference(CSV_FILES.orders, 'product_id', products.has(order.product_id), 'products.csv', at);
-    const list = ordersByCustomer.get(order.customer_id);
-    if (list === undefined) ordersByCustomer.set(order.customer_id, [order]);
-    else list.push(order);
-  });
-
-  const deliveries = new Map<string, Delivery>();
-  await read(CSV_FILES.delivery, (delivery, at) => {
-    unique(
-      deliveries,
-      CSV_FILES.delivery,
-      'tracking_number',
-      delivery.tracking_number,
-      at,
-      delivery,
-    );
-    reference(
-      CSV_FILES.delivery,
-      'tracking_number',
-      orderByTracking.has(delivery.tracking_number),
-      'orders.csv',
-      at,
-    );
-  });
-
   const returnIds = new Set<string>();
   const returnsByOrder = new Map<string, ReturnRecord[]>();
-  await read(CSV_FILES.returns, (record, at) => {
-    if (returnIds.has(record.return_id)) {
-      throw new StoreLoadError(
-        CSV_FILES.returns.file,
-        at.line,
-        at.column('return_id'),
-        `return_id: duplicate id ${record.return_id}`,
+  // Checked against the orders once they are indexed.
+  const returnedOrders: { orderId: string; line: number; column: number | undefined }[] = [];
+  try {
+    await read(CSV_FILES.returns, (record, at) => {
+      if (returnIds.has(record.return_id)) {
+        throw new StoreLoadError(
+          CSV_FILES.returns.file,
+          at.line,
+          at.column('return_id'),
+          `return_id: duplicate id ${record.return_id}`,
+        );
+      }
+      returnIds.add(record.return_id);
+      returnedOrders.push({
+        orderId: record.order_id,
+        line: at.line,
+        column: at.column('order_id'),
+      });
+      const list = returnsByOrder.get(record.order_id);
+      if (list === undefined) returnsByOrder.set(record.order_id, [record]);
+      else list.push(record);
+    });
+  } catch (error) {
+    // Report a problem in orders.csv or delivery.csv first: they come before returns.csv.
+    await Promise.all([ordersData, deliveryData]);
+    throw error;
+  }
+
+  const orders = await ordersData;
+  const ordersTable = new RowTable(orders, Object.keys(orderRow.shape), toOrder);
+  const ordersKeys = orders.keys as IndexedKeys<'orders'>;
+  const orderAt = (row: number): RowPosition => positionOf(orders, row);
+  uniqueRows(
+    CSV_FILES.orders,
+    orders,
+    'order_id',
+    (key) => `duplicate id ${idOfKey('order', key)}`,
+  );
+  uniqueRows(
+    CSV_FILES.orders,
+    orders,
+    'tracking_number',
+    (key, earlierRow) =>
+      `${idOfKey('tracking', key)} is already used by order ${ordersTable.record(earlierRow).order_id} (one order per tracking number)`,
+  );
+  const customerKeys = new Set(Array.from(customers.keys(), (id) => idKey('customer', id)));
+  const productKeys = new Set(Array.from(products.keys(), (id) => idKey('product', id)));
+  for (let row = 0; row < ordersTable.size; row++) {
+    if (!customerKeys.has(ordersKeys.customer_id.byRow[row]!))
+      reference(CSV_FILES.orders, 'customer_id', false, 'customers.csv', orderAt(row));
+    if (!productKeys.has(ordersKeys.product_id.byRow[row]!))
+      reference(CSV_FILES.orders, 'product_id', false, 'products.csv', orderAt(row));
+  }
+  const ordersById = uniqueLookup(ordersTable, ordersKeys.order_id.sorted, 'order');
+  const orderByTracking = uniqueLookup(ordersTable, ordersKeys.tracking_number.sorted, 'tracking');
+  const ordersByCustomer = groupedLookup(
+    ordersTable,
+    ordersKeys.customer_id.sorted,
+    'customer',
+    // Newest first: what a caller asks about is almost always their latest order.
+    (a, b) => (a.order_date < b.order_date ? 1 : a.order_date > b.order_date ? -1 : 0),
+  );
+
+  const delivery = await deliveryData;
+  const deliveryTable = new RowTable(delivery, Object.keys(deliveryRow.shape), toDelivery);
+  const deliveryKeys = delivery.keys as IndexedKeys<'delivery'>;
+  uniqueRows(
+    CSV_FILES.delivery,
+    delivery,
+    'tracking_number',
+    (key) => `duplicate id ${idOfKey('tracking', key)}`,
+  );
+  for (let row = 0; row < deliveryTable.size; row++) {
+    if (findRow(ordersKeys.tracking_number.sorted, deliveryKeys.tracking_number.byRow[row]!) < 0)
+      reference(
+        CSV_FILES.delivery,
+        'tracking_number',
+        false,
+        'orders.csv',
+        positionOf(delivery, row),
       );
-    }
-    returnIds.add(record.return_id);
-    reference(CSV_FILES.returns, 'order_id', orders.has(record.order_id), 'orders.csv', at);
-    const list = returnsByOrder.get(record.order_id);
-    if (list === undefined) returnsByOrder.set(record.order_id, [record]);
-    else list.push(record);
-  });
+  }
+  const deliveries = uniqueLookup(deliveryTable, deliveryKeys.tracking_number.sorted, 'tracking');
+  for (const { orderId, line, column } of returnedOrders)
+    reference(CSV_FILES.returns, 'order_id', ordersById.has(orderId), 'orders.csv', {
+      line,
+      offset: 0,
+      column: () => column,
+    });
 
   const policies = await loadPolicies(join(dir, POLICIES_FILE));
   return indexStore(
@@ -189,7 +283,7 @@ export async function loadStore(dir: string, options: LoadOptions): Promise<Stor
       customers,
       customersByPhone,
       products,
-      orders,
+      orders: ordersById,
       orderByTracking,
       ordersByCustomer,
       deliveries,

@@ -65,7 +65,7 @@ export function requireId(kind: IdKind, raw: string): string {
   return normalized.id;
 }
 
-export function suggestions(kind: IdKind, id: string, map: ReadonlyMap<string, unknown>): string[] {
+export function suggestions(kind: IdKind, id: string, map: { has(id: string): boolean }): string[] {
   return closestIds(kind, id, (candidate) => map.has(candidate));
 }
 

@@ -1,0 +1,298 @@
+// Concurrent calls on this machine: one stack, SIP calls added in steps (1, 5, 10, ...), each from
+// its own number, each speaking turn after turn and timing the answers like the voice latency
+// benchmark (end of speech in RTP → first audible answer; the Realtime emulator, in this process,
+// answers at once). At each level, once every call is up, a window of --turns turns per call
+// measures p95 added latency, the stack's CPU time (/proc, every process the services started,
+// the agent's forked job processes included) and its memory. The ramp stops at the first level
+// whose p95 passes --max-p95-ms or where a call fails (not answered, no greeting, no answer).
+// Runs inside the test network namespace:
+//   npm run bench:concurrency [-- --levels 1,2,4,6,8,10,15,20 --turns 3 --stagger-ms 1000]
+// Prints one JSON summary as its last line.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { startHarness, type Harness } from '../e2e/src/scenarios/harness.js';
+import type { Call, SipCaller } from '../e2e/src/sip-caller/index.js';
+import { machine } from './machine.js';
+import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
+import { machineCpu, sampleTrees, type ProcSample } from './proc-usage.js';
+import { percentiles } from './stats.js';
+
+const { values } = parseArgs({
+  options: {
+    levels: { type: 'string', default: '1,2,4,6,8,10,15,20,25,30' },
+    turns: { type: 'string', default: '3' },
+    'stagger-ms': { type: 'string', default: '1000' },
+    'max-p95-ms': { type: 'string', default: '1000' },
+    'stop-p95-ms': { type: 'string', default: '2000' },
+    'idle-processes': { type: 'string' },
+    'vad-min-silence-ms': { type: 'string' },
+  },
+});
+const LEVELS = values.levels.split(',').map(Number);
+const TURNS = Number(values.turns);
+const STAGGER_MS = Number(values['stagger-ms']);
+const MAX_P95_MS = Number(values['max-p95-ms']);
+// The ramp goes on past MAX_P95_MS, to show how latency degrades, until this or a failed call.
+const STOP_P95_MS = Math.max(MAX_P95_MS, Number(values['stop-p95-ms']));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Turn {
+  endOfSpeechAt: number;
+  latencyMs: number;
+}
+
+/** One caller: dials, hears the greeting, then speaks turn after turn until stopped. */
+interface RunningCall {
+  index: number;
+  turns: Turn[];
+  failure: string | undefined;
+  /** Resolves once the greeting was heard (or the call failed). */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startCall(caller: SipCaller, index: number, speech: Int16Array): RunningCall {
+  // Distinct numbers: livekit-sip counts failed calls per caller number as a flood.
+  const from = `+1202555${String(1000 + index).padStart(4, '0')}`;
+  let stopped = false;
+  let call: Call | undefined;
+  const running: RunningCall = {
+    index,
+    turns: [],
+    failure: undefined,
+    ready: Promise.resolve(),
+    async stop() {
+      stopped = true;
+      await loop.catch(() => undefined);
+      await call?.hangup();
+    },
+  };
+  let markReady!: () => void;
+  running.ready = new Promise((resolve) => (markReady = resolve));
+  const fail = (what: string) => {
+    running.failure ??= what;
+    markReady();
+  };
+  const loop = (async () => {
+    try {
+      call = caller.call({ from });
+      const answered = await Promise.race([
+        call.answered,
+        sleep(30_000).then(() => Promise.reject(new Error('not answered within 30 s'))),
+      ]);
+      await waitForAudible(call, answered.at, 15_000).catch(() => {
+        throw new Error('no greeting within 15 s of the answer');
+      });
+      await waitForQuiet(call, 700, 20_000);
+      markReady();
+      // Callers do not all speak in step.
+      await sleep(Math.random() * 1_500);
+      while (!stopped) {
+        const turn = await speakTurn(call, speech).catch((error: Error) => {
+          throw new Error(`turn ${running.turns.length + 1}: ${error.message}`);
+        });
+        running.turns.push({
+          endOfSpeechAt: turn.endOfSpeechAt,
+          latencyMs: turn.firstAudibleAt - turn.endOfSpeechAt,
+        });
+        await sleep(300 + Math.random() * 700);
+      }
+    } catch (error) {
+      if (!stopped) fail(`call ${index} (${from}): ${(error as Error).message}`);
+    }
+  })();
+  return running;
+}
+
+interface LevelResult {
+  calls: number;
+  turns: number;
+  passed: boolean;
+  failures: string[];
+  added_latency_ms: { p50: number; p95: number; max: number } | null;
+  /** Stack CPU as % of one core, over the window. */
+  stack_cpu_percent: number;
+  /** Each service's tree (the agent's includes its job processes). */
+  stack_cpu_percent_by_service: Record<string, number>;
+  /** Whole machine CPU busy (of 200 % on 2 cores), over the window: test callers included. */
+  machine_cpu_percent: number;
+  /** This process (SIP callers + Realtime emulator): % of one core. */
+  bench_process_cpu_percent: number;
+  bench_event_loop_delay_p99_ms: number;
+  stack_rss_mb: number;
+  stack_pss_mb: number;
+  stack_processes: number;
+  per_call: { stack_cpu_percent: number; rss_mb: number; pss_mb: number };
+}
+
+async function waitForTurns(calls: RunningCall[], since: number, turns: number): Promise<void> {
+  const deadline = Date.now() + 60_000 + turns * 20_000;
+  while (Date.now() < deadline) {
+    if (calls.some((c) => c.failure !== undefined)) return;
+    if (calls.every((c) => c.turns.filter((t) => t.endOfSpeechAt >= since).length >= turns)) return;
+    await sleep(200);
+  }
+}
+
+async function run(
+  harness: Harness,
+): Promise<{ levels: LevelResult[]; idle: ProcSample; idleCpuPercent: number }> {
+  harness.emulator.setScenario({
+    ...harness.baseScenario,
+    audioPacing: 'realtime',
+    responseDelayMs: 0,
+    rules: [
+      {
+        match: { any: true },
+        transcript: 'is my order on its way',
+        say: 'Yes, it is out for delivery today.',
+      },
+    ],
+  } as never);
+  const speech = await loadUtterance(harness.speech('Hello, is my order on its way?'));
+  const services = harness.stack.processes.filter((p) => p.child.pid !== undefined);
+  const roots = services.map((p) => p.child.pid!);
+  const byService = () =>
+    Object.fromEntries(services.map((p) => [p.name, sampleTrees([p.child.pid!]).cpuSeconds]));
+
+  // The idle stack, the baseline for memory per call: after the warm job processes are up.
+  await sleep(10_000);
+  const idleStart = sampleTrees(roots);
+  await sleep(10_000);
+  const idle = sampleTrees(roots);
+  const idleCpuPercent = ((idle.cpuSeconds - idleStart.cpuSeconds) / 10) * 100;
+  log(
+    `idle stack: CPU ${idleCpuPercent.toFixed(1)} %, RSS ${idle.rssMb.toFixed(0)} MB, PSS ${idle.pssMb.toFixed(0)} MB, ${idle.processes} processes`,
+  );
+
+  const caller = harness.caller();
+  const calls: RunningCall[] = [];
+  const levels: LevelResult[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  try {
+    for (const level of LEVELS) {
+      const added: RunningCall[] = [];
+      while (calls.length < level) {
+        const running = startCall(caller, calls.length, speech);
+        calls.push(running);
+        added.push(running);
+        await sleep(STAGGER_MS);
+      }
+      await Promise.all(added.map((c) => c.ready));
+      const windowStart = performance.timeOrigin + performance.now();
+      const cpuStart = sampleTrees(roots).cpuSeconds;
+      const servicesStart = byService();
+      const machineStart = machineCpu();
+      const benchStart = process.cpuUsage();
+      loopDelay.reset();
+      await waitForTurns(calls, windowStart, TURNS);
+      const seconds = (performance.timeOrigin + performance.now() - windowStart) / 1000;
+      const sample = sampleTrees(roots);
+      const servicesEnd = byService();
+      const machineEnd = machineCpu();
+      const bench = process.cpuUsage(benchStart);
+      const latencies = calls.flatMap((c) =>
+        c.turns.filter((t) => t.endOfSpeechAt >= windowStart).map((t) => t.latencyMs),
+      );
+      const failures = calls.flatMap((c) => (c.failure ? [c.failure] : []));
+      const stats = latencies.length > 0 ? percentiles(latencies) : undefined;
+      const stackCpu = ((sample.cpuSeconds - cpuStart) / seconds) * 100;
+      const result: LevelResult = {
+        calls: level,
+        turns: latencies.length,
+        passed: failures.length === 0 && stats !== undefined && stats.p95 <= MAX_P95_MS,
+        failures,
+        added_latency_ms: stats
+          ? { p50: Math.round(stats.p50), p95: Math.round(stats.p95), max: Math.round(stats.max) }
+          : null,
+        stack_cpu_percent: Math.round(stackCpu),
+        stack_cpu_percent_by_service: Object.fromEntries(
+          Object.entries(servicesEnd).map(([name, cpu]) => [
+            name,
+            Math.round(((cpu - (servicesStart[name] ?? 0)) / seconds) * 100),
+          ]),
+        ),
+        machine_cpu_percent: Math.round(
+          ((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) *
+            machine().cpus *
+            100,
+        ),
+        bench_process_cpu_percent: Math.round(((bench.user + bench.system) / 1e6 / seconds) * 100),
+        bench_event_loop_delay_p99_ms: Math.round(loopDelay.percentile(99) / 1e6),
+        stack_rss_mb: Math.round(sample.rssMb),
+        stack_pss_mb: Math.round(sample.pssMb),
+        stack_processes: sample.processes,
+        per_call: {
+          // Gross: the idle stack's share included (it is small once the warm pool is up).
+          stack_cpu_percent: Math.round((stackCpu / level) * 10) / 10,
+          rss_mb: Math.round((sample.rssMb - idle.rssMb) / level),
+          pss_mb: Math.round((sample.pssMb - idle.pssMb) / level),
+        },
+      };
+      levels.push(result);
+      log(`level ${level}: ${JSON.stringify(result)}`);
+      if (failures.length > 0 || !stats || stats.p95 > STOP_P95_MS) break;
+    }
+  } finally {
+    loopDelay.disable();
+    await Promise.all(calls.map((c) => c.stop()));
+  }
+  return { levels, idle, idleCpuPercent };
+}
+
+const harness = await startHarness({
+  env: {
+    ...(values['idle-processes'] ? { AGENT_NUM_IDLE_PROCESSES: values['idle-processes'] } : {}),
+    ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),
+  },
+  // Every audio chunk of every call is recorded; nothing here reads old events.
+  maxRecordedEvents: 20_000,
+});
+let outcome: Awaited<ReturnType<typeof run>>;
+try {
+  outcome = await run(harness);
+} finally {
+  await harness.close();
+}
+const firstFailing = outcome.levels.findIndex((l) => !l.passed);
+const best = outcome.levels.slice(0, firstFailing === -1 ? undefined : firstFailing).at(-1);
+const failing = outcome.levels[firstFailing];
+const last = outcome.levels.at(-1);
+console.log(
+  JSON.stringify({
+    benchmark: 'concurrency',
+    model: 'realtime-emulator (answers at once; not OpenAI)',
+    machine: machine(),
+    criterion: `p95 added latency <= ${MAX_P95_MS} ms and no failed call`,
+    max_concurrent_calls: best?.calls ?? 0,
+    tested_up_to: outcome.levels.at(-1)?.calls ?? 0,
+    limited_by: failing
+      ? failing.failures.length > 0
+        ? `failed call at ${failing.calls}: ${failing.failures[0]}`
+        : `p95 ${failing.added_latency_ms?.p95} ms at ${failing.calls} calls`
+      : 'nothing: the last level passed',
+    ramp_stopped_by: last?.failures.length
+      ? `failed call at ${last.calls}: ${last.failures[0]}`
+      : (last?.added_latency_ms?.p95 ?? 0) > STOP_P95_MS
+        ? `p95 ${last?.added_latency_ms?.p95} ms > ${STOP_P95_MS} ms at ${last?.calls} calls`
+        : 'the last level',
+    at_max: best
+      ? {
+          added_latency_ms: best.added_latency_ms,
+          stack_cpu_percent: best.stack_cpu_percent,
+          machine_cpu_percent: best.machine_cpu_percent,
+          per_call: best.per_call,
+        }
+      : null,
+    idle_stack: {
+      cpu_percent: Math.round(outcome.idleCpuPercent),
+      rss_mb: Math.round(outcome.idle.rssMb),
+      pss_mb: Math.round(outcome.idle.pssMb),
+      processes: outcome.idle.processes,
+    },
+    levels: outcome.levels,
+    target_20_calls_met: (best?.calls ?? 0) >= 20,
+  }),
+);

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { concatPcm16, silence, tone } from '../e2e/src/sip-caller/index.js';
+import { trimTrailingSilence } from './phone-turns.js';
+
+describe('trimTrailingSilence', () => {
+  it('cuts the quiet packets after the speech, keeping leading silence', () => {
+    const speech = concatPcm16([silence(100), tone(200, 500), silence(300)]);
+    expect(trimTrailingSilence(speech).length).toBe(((100 + 500) * 8000) / 1000);
+  });
+
+  it('returns nothing for silence', () => {
+    expect(trimTrailingSilence(silence(200)).length).toBe(0);
+  });
+});
