@@ -22,6 +22,7 @@ const { values } = parseArgs({
     'turn-detection': { type: 'string', default: 'vad' },
     configs: { type: 'string', default: 'instant,tool' },
     'vad-min-silence-ms': { type: 'string' },
+    'endpointing-min-delay-ms': { type: 'string' },
   },
 });
 const TURNS = Number(values.turns);
@@ -180,6 +181,9 @@ for (const name of configs) {
     env: {
       TURN_DETECTION,
       ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),
+      ...(values['endpointing-min-delay-ms']
+        ? { ENDPOINTING_MIN_DELAY_MS: values['endpointing-min-delay-ms'] }
+        : {}),
     },
   });
   try {
@@ -198,6 +202,7 @@ console.log(
     model: 'realtime-emulator (answers at once; not OpenAI)',
     turn_detection: TURN_DETECTION,
     vad_min_silence_ms: Number(values['vad-min-silence-ms'] ?? 550),
+    endpointing_min_delay_ms: Number(values['endpointing-min-delay-ms'] ?? 500),
     machine: machine(),
     ...results,
     targets: {

@@ -100,7 +100,10 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   const session = new voice.AgentSession({
     llm: createRealtimeModel(config),
     vad: deps.vad,
-    turnHandling: { turnDetection: config.turnDetection === 'vad' ? 'vad' : 'realtime_llm' },
+    turnHandling:
+      config.turnDetection === 'vad'
+        ? { turnDetection: 'vad', endpointing: { minDelay: config.endpointingMinDelayMs } }
+        : { turnDetection: 'realtime_llm' },
     userAwayTimeout: config.userAwaySeconds,
   });
   const observer = createCallObserver({

@@ -90,13 +90,25 @@ describe('loadConfig', () => {
 
   it('reads the warm process count and the VAD silence window', () => {
     const defaults = loadConfig({ OPENAI_API_KEY: 'sk-test' });
-    expect(defaults).toMatchObject({ numIdleProcesses: undefined, vadMinSilenceMs: 550 });
+    expect(defaults).toMatchObject({
+      numIdleProcesses: undefined,
+      vadMinSilenceMs: 550,
+      endpointingMinDelayMs: 500,
+    });
     const set = loadConfig({
       OPENAI_API_KEY: 'sk-test',
       AGENT_NUM_IDLE_PROCESSES: '6',
       VAD_MIN_SILENCE_MS: '300',
+      ENDPOINTING_MIN_DELAY_MS: '250',
     });
-    expect(set).toMatchObject({ numIdleProcesses: 6, vadMinSilenceMs: 300 });
+    expect(set).toMatchObject({
+      numIdleProcesses: 6,
+      vadMinSilenceMs: 300,
+      endpointingMinDelayMs: 250,
+    });
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-test', ENDPOINTING_MIN_DELAY_MS: '-1' })).toThrow(
+      /ENDPOINTING_MIN_DELAY_MS/,
+    );
     expect(() => loadConfig({ OPENAI_API_KEY: 'sk-test', AGENT_NUM_IDLE_PROCESSES: '0' })).toThrow(
       /AGENT_NUM_IDLE_PROCESSES/,
     );

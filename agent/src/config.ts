@@ -59,6 +59,11 @@ const schema = z
     AGENT_NUM_IDLE_PROCESSES: z.coerce.number().int().min(1).max(100).optional(),
     /** Silence that ends the caller's turn (local VAD); Silero's own default is 550 ms. */
     VAD_MIN_SILENCE_MS: z.coerce.number().int().min(100).max(5_000).default(550),
+    /**
+     * Silence before the turn is committed (the framework's endpointing minDelay, default 500):
+     * a turn ends after max(VAD silence, this), so both set how soon the agent answers.
+     */
+    ENDPOINTING_MIN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(500),
   })
   .superRefine((env, ctx) => {
     const azure =
@@ -128,6 +133,7 @@ export interface AgentConfig {
   loadThreshold: number;
   numIdleProcesses: number | undefined;
   vadMinSilenceMs: number;
+  endpointingMinDelayMs: number;
   /** The server API (the worker's own credentials): call recovery needs it; unset in unit tests. */
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
 }
@@ -184,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AgentConfig> {
     loadThreshold: e.AGENT_LOAD_THRESHOLD,
     numIdleProcesses: e.AGENT_NUM_IDLE_PROCESSES,
     vadMinSilenceMs: e.VAD_MIN_SILENCE_MS,
+    endpointingMinDelayMs: e.ENDPOINTING_MIN_DELAY_MS,
     livekit:
       e.LIVEKIT_URL !== undefined &&
       e.LIVEKIT_API_KEY !== undefined &&

@@ -353,15 +353,28 @@ describe('CORS', () => {
 });
 
 describe('security headers', () => {
-  it('sets helmet headers, with connect-src allowing the LiveKit server', async () => {
+  it('gives JSON answers the REST set: nothing may load or frame them', async () => {
     const res = await request(app({ LIVEKIT_PUBLIC_URL: 'wss://livekit.example.com' })).post(
       '/api/token',
     );
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+    const health = await request(app()).get('/healthz');
+    expect(health.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+  });
+
+  it('gives the web tester page a CSP with connect-src allowing the LiveKit server', async () => {
+    const res = await request(app({ LIVEKIT_PUBLIC_URL: 'wss://livekit.example.com' })).get('/');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     const csp = res.headers['content-security-policy'] as string;
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain(
