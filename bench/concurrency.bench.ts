@@ -7,6 +7,7 @@
 // whose p95 passes --max-p95-ms or where a call fails (not answered, no greeting, no answer).
 // Runs inside the test network namespace:
 //   npm run bench:concurrency [-- --levels 1,2,4,6,8,10,15,20 --turns 3 --stagger-ms 1000]
+//   (--vad-min-silence-ms / --endpointing-min-delay-ms: the turn-ending silence, as in bench:voice)
 // Prints one JSON summary as its last line.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'stop-p95-ms': { type: 'string', default: '2000' },
     'idle-processes': { type: 'string' },
     'vad-min-silence-ms': { type: 'string' },
+    'endpointing-min-delay-ms': { type: 'string' },
   },
 });
 const LEVELS = values.levels.split(',').map(Number);
@@ -246,6 +248,9 @@ const harness = await startHarness({
   env: {
     ...(values['idle-processes'] ? { AGENT_NUM_IDLE_PROCESSES: values['idle-processes'] } : {}),
     ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),
+    ...(values['endpointing-min-delay-ms']
+      ? { ENDPOINTING_MIN_DELAY_MS: values['endpointing-min-delay-ms'] }
+      : {}),
   },
   // Every audio chunk of every call is recorded; nothing here reads old events.
   maxRecordedEvents: 20_000,
