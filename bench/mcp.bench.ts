@@ -5,13 +5,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createCallerSession, loadStore, TOOLS } from '@ecommerce-voicebot/mcp';
+import { freePort } from '@ecommerce-voicebot/e2e/testing';
 import { percentiles, type Percentiles } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -93,13 +93,6 @@ log(
 );
 
 // 3. Streamable HTTP on loopback, server in its own process as in production.
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 const port = await freePort();
 const server = spawn(
   'npx',

@@ -1,10 +1,10 @@
 // The exact commands the README and other services rely on, run as processes.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { freePort } from '@ecommerce-voicebot/e2e/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_FILES, writeFixtureStore } from './testing/fixture-store.js';
 
@@ -12,13 +12,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'process-test-token-0123456789';
 const env = { ...process.env, LOG_LEVEL: 'warn', MCP_AUTH_TOKEN: '' };
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // Servers run detached in their own process group, so npm, tsx and node all stop together.
 const processGroups: number[] = [];

@@ -3,11 +3,11 @@
 // missing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SipClient } from 'livekit-server-sdk';
+import { freePort } from '@ecommerce-voicebot/e2e/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './commands.js';
 import { createLiveKitClient } from './livekit-client.js';
@@ -25,13 +25,6 @@ const API_KEY = 'devkey';
 const API_SECRET = 'integration-secret-0123456789abcdefghijklmnop';
 const PASSWORD = 'integration-sip-password-31';
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitFor(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;

@@ -1,7 +1,7 @@
 // The service as a process: what it refuses at start, and what it logs when it starts.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@ecommerce-voicebot/e2e/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PASSCODE, testEnv } from './testing/helpers.js';
 
@@ -10,13 +10,6 @@ const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url
 // Nothing from the developer's shell: only what each test sets.
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const processGroups: number[] = [];
 afterEach(() => {

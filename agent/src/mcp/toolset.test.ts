@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { initializeLogger, llm, voice } from '@livekit/agents';
 import { createHttpApp, createLiveStore, type LiveStore } from '@ecommerce-voicebot/mcp';
+import { freePort } from '@ecommerce-voicebot/e2e/testing';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -102,14 +103,6 @@ class TestServer {
   }
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 interface Harness {
   toolset: McpToolset;
