@@ -12,7 +12,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'process-test-token-0123456789';
 const env = { ...process.env, LOG_LEVEL: 'warn', MCP_AUTH_TOKEN: '' };
 
-
 // Servers run detached in their own process group, so npm, tsx and node all stop together.
 const processGroups: number[] = [];
 afterEach(() => {

@@ -25,7 +25,6 @@ const API_KEY = 'devkey';
 const API_SECRET = 'integration-secret-0123456789abcdefghijklmnop';
 const PASSWORD = 'integration-sip-password-31';
 
-
 async function waitFor(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {

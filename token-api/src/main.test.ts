@@ -10,7 +10,6 @@ const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url
 // Nothing from the developer's shell: only what each test sets.
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
-
 const processGroups: number[] = [];
 afterEach(() => {
   for (const pid of processGroups.splice(0)) process.kill(-pid, 'SIGTERM');

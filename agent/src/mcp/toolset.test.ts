@@ -103,7 +103,6 @@ class TestServer {
   }
 }
 
-
 interface Harness {
   toolset: McpToolset;
   tools: () => Map<string, llm.FunctionTool>;
