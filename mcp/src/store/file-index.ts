@@ -12,20 +12,36 @@ import { CSV_FILES } from './schemas.js';
 
 export type IndexedFileName = 'orders' | 'delivery';
 
-/** The id columns each large file is looked up by. */
+/**
+ * The id columns of each large file: each row's key is kept for reference checks, and the rows
+ * are sorted by the columns the store is looked up by (`lookup`).
+ */
 export const KEY_COLUMNS = {
   orders: {
-    order_id: 'order',
-    customer_id: 'customer',
-    product_id: 'product',
-    tracking_number: 'tracking',
+    order_id: { kind: 'order', lookup: true },
+    customer_id: { kind: 'customer', lookup: true },
+    product_id: { kind: 'product', lookup: false },
+    tracking_number: { kind: 'tracking', lookup: true },
   },
-  delivery: { tracking_number: 'tracking' },
-} as const satisfies Record<IndexedFileName, Record<string, IdKind>>;
+  delivery: { tracking_number: { kind: 'tracking', lookup: true } },
+} as const satisfies Record<IndexedFileName, Record<string, { kind: IdKind; lookup: boolean }>>;
+
+export interface ColumnKeys {
+  /** Each row's key (NaN for an empty cell). */
+  byRow: Float64Array;
+  /** The rows sorted by key, for the columns looked up by. */
+  sorted?: SortedIndex | undefined;
+}
+
+/** A file's KEY_COLUMNS, with the sorted rows typed as present where `lookup` is set. */
+export type FileKeys<F extends IndexedFileName> = {
+  [C in keyof (typeof KEY_COLUMNS)[F]]: (typeof KEY_COLUMNS)[F][C] extends { lookup: true }
+    ? ColumnKeys & { sorted: SortedIndex }
+    : ColumnKeys;
+};
 
 export interface FileIndexData extends RowTableData {
-  /** Per column of KEY_COLUMNS: each row's key (NaN for an empty cell), and the sorted rows. */
-  keys: Record<string, { byRow: Float64Array; sorted: SortedIndex }>;
+  keys: Record<string, ColumnKeys>;
 }
 
 const NEWLINE = 10;
@@ -38,7 +54,10 @@ export async function indexFile(dir: string, name: IndexedFileName): Promise<Fil
   for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) capacity++;
   const starts = new Uint32Array(capacity);
   const lines = new Uint32Array(capacity);
-  const columns = Object.entries(KEY_COLUMNS[name]) as [string, IdKind][];
+  const columns = Object.entries(KEY_COLUMNS[name]) as [
+    string,
+    { kind: IdKind; lookup: boolean },
+  ][];
   const byRow = columns.map(() => new Float64Array(capacity));
   if (bytes.length >= 2 ** 32)
     throw new StoreLoadError(file.file, undefined, undefined, 'file is larger than 4 GB');
@@ -48,7 +67,7 @@ export async function indexFile(dir: string, name: IndexedFileName): Promise<Fil
     starts[count] = at.offset;
     lines[count] = at.line;
     for (let c = 0; c < columns.length; c++) {
-      const [column, kind] = columns[c]!;
+      const [column, { kind }] = columns[c]!;
       // The row schema has checked the cell: a key, or an empty optional cell.
       byRow[c]![count] = idKey(kind, (row as Record<string, string>)[column]!) ?? Number.NaN;
     }
@@ -56,9 +75,9 @@ export async function indexFile(dir: string, name: IndexedFileName): Promise<Fil
   });
 
   const keys: FileIndexData['keys'] = {};
-  columns.forEach(([column], c) => {
+  columns.forEach(([column, { lookup }], c) => {
     const rowKeys = byRow[c]!.subarray(0, count);
-    keys[column] = { byRow: rowKeys, sorted: sortRows(rowKeys, count) };
+    keys[column] = { byRow: rowKeys, ...(lookup ? { sorted: sortRows(rowKeys, count) } : {}) };
   });
   return {
     fileName: file.file,
@@ -82,6 +101,7 @@ export function transferables(data: FileIndexData): ArrayBuffer[] {
   add(data.lines);
   for (const { byRow, sorted } of Object.values(data.keys)) {
     add(byRow);
+    if (sorted === undefined) continue;
     add(sorted.keys);
     add(sorted.rows);
   }

@@ -5,14 +5,14 @@ import type { CountryCode } from 'libphonenumber-js';
 import { LineCounter, parseDocument } from 'yaml';
 import { readCsv, type RowPosition } from './csv.js';
 import { StoreLoadError } from './errors.js';
-import type { KEY_COLUMNS } from './file-index.js';
 import {
   indexFile,
   indexFileInWorker,
+  type ColumnKeys,
   type FileIndexData,
-  type IndexedFileName,
+  type FileKeys,
 } from './file-index.js';
-import { findRow, firstDuplicate, idKey, idOfKey } from './row-index.js';
+import { findRow, firstDuplicate, idKey, idOfKey, type SortedIndex } from './row-index.js';
 import { groupedLookup, RowTable, uniqueLookup } from './row-table.js';
 import { toE164 } from './phone.js';
 import {
@@ -50,10 +50,6 @@ export interface LoadOptions {
 }
 
 type CsvFile = (typeof CSV_FILES)[keyof typeof CSV_FILES];
-type IndexedKeys<F extends IndexedFileName> = Record<
-  keyof (typeof KEY_COLUMNS)[F],
-  FileIndexData['keys'][string]
->;
 
 const THREAD_MIN_BYTES = 8 * 2 ** 20;
 
@@ -146,17 +142,17 @@ export async function loadStore(dir: string, options: LoadOptions): Promise<Stor
     file: CsvFile,
     data: FileIndexData,
     column: string,
+    keys: ColumnKeys & { sorted: SortedIndex },
     message: (key: number, earlierRow: number) => string,
   ) => {
-    const sorted = data.keys[column]!.sorted;
-    const duplicate = firstDuplicate(sorted);
+    const duplicate = firstDuplicate(keys.sorted);
     if (duplicate === undefined) return;
     const [earlierRow, row] = duplicate;
     throw new StoreLoadError(
       file.file,
       data.lines[row],
       columnOf(data, column),
-      `${column}: ${message(data.keys[column]!.byRow[row]!, earlierRow)}`,
+      `${column}: ${message(keys.byRow[row]!, earlierRow)}`,
     );
   };
 
@@ -217,18 +213,20 @@ export async function loadStore(dir: string, options: LoadOptions): Promise<Stor
 
   const orders = await ordersData;
   const ordersTable = new RowTable(orders, Object.keys(orderRow.shape), toOrder);
-  const ordersKeys = orders.keys as IndexedKeys<'orders'>;
+  const ordersKeys = orders.keys as FileKeys<'orders'>;
   const orderAt = (row: number): RowPosition => positionOf(orders, row);
   uniqueRows(
     CSV_FILES.orders,
     orders,
     'order_id',
+    ordersKeys.order_id,
     (key) => `duplicate id ${idOfKey('order', key)}`,
   );
   uniqueRows(
     CSV_FILES.orders,
     orders,
     'tracking_number',
+    ordersKeys.tracking_number,
     (key, earlierRow) =>
       `${idOfKey('tracking', key)} is already used by order ${ordersTable.record(earlierRow).order_id} (one order per tracking number)`,
   );
@@ -252,11 +250,12 @@ export async function loadStore(dir: string, options: LoadOptions): Promise<Stor
 
   const delivery = await deliveryData;
   const deliveryTable = new RowTable(delivery, Object.keys(deliveryRow.shape), toDelivery);
-  const deliveryKeys = delivery.keys as IndexedKeys<'delivery'>;
+  const deliveryKeys = delivery.keys as FileKeys<'delivery'>;
   uniqueRows(
     CSV_FILES.delivery,
     delivery,
     'tracking_number',
+    deliveryKeys.tracking_number,
     (key) => `duplicate id ${idOfKey('tracking', key)}`,
   );
   for (let row = 0; row < deliveryTable.size; row++) {
