@@ -7,7 +7,8 @@
 // whose p95 passes --max-p95-ms or where a call fails (not answered, no greeting, no answer).
 // Runs inside the test network namespace:
 //   npm run bench:concurrency [-- --levels 1,2,4,6,8,10,15,20 --turns 3 --stagger-ms 1000]
-//   (--vad-min-silence-ms / --endpointing-min-delay-ms: the turn-ending silence, as in bench:voice)
+//   (--turn-detection vad|server, --vad-min-silence-ms, --endpointing-min-delay-ms: who ends the
+//   caller's turn and after how much silence, as in bench:voice)
 // Prints one JSON summary as its last line.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'max-p95-ms': { type: 'string', default: '1000' },
     'stop-p95-ms': { type: 'string', default: '2000' },
     'idle-processes': { type: 'string' },
+    'turn-detection': { type: 'string', default: 'server' },
     'vad-min-silence-ms': { type: 'string' },
     'endpointing-min-delay-ms': { type: 'string' },
   },
@@ -34,6 +36,9 @@ const LEVELS = values.levels.split(',').map(Number);
 const TURNS = Number(values.turns);
 const STAGGER_MS = Number(values['stagger-ms']);
 const MAX_P95_MS = Number(values['max-p95-ms']);
+const TURN_DETECTION = values['turn-detection'];
+if (TURN_DETECTION !== 'vad' && TURN_DETECTION !== 'server')
+  throw new Error('--turn-detection is vad or server');
 // The ramp goes on past MAX_P95_MS, to show how latency degrades, until this or a failed call.
 const STOP_P95_MS = Math.max(MAX_P95_MS, Number(values['stop-p95-ms']));
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -246,6 +251,7 @@ async function run(
 
 const harness = await startHarness({
   env: {
+    TURN_DETECTION,
     ...(values['idle-processes'] ? { AGENT_NUM_IDLE_PROCESSES: values['idle-processes'] } : {}),
     ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),
     ...(values['endpointing-min-delay-ms']
@@ -270,6 +276,8 @@ console.log(
     benchmark: 'concurrency',
     model: 'realtime-emulator (answers at once; not OpenAI)',
     machine: machine(),
+    turn_detection: TURN_DETECTION,
+    vad_min_silence_ms: Number(values['vad-min-silence-ms'] ?? 300),
     criterion: `p95 added latency <= ${MAX_P95_MS} ms and no failed call`,
     max_concurrent_calls: best?.calls ?? 0,
     tested_up_to: outcome.levels.at(-1)?.calls ?? 0,

@@ -4,8 +4,8 @@
 // once, in two configurations: a plain answer, and an answer after a get_order_status call through
 // the MCP server. Each turn is split (bench/turn-split.ts) into end-of-speech detection, agent,
 // MCP, model (the emulator, ~0) and media path. Runs inside the test network namespace:
-//   npm run bench:voice [-- --turns 50 --turn-detection vad|server --configs instant,tool
-//                           --vad-min-silence-ms 550]
+//   npm run bench:voice [-- --turns 50 --turn-detection server|vad --configs instant,tool
+//                           --vad-min-silence-ms 300]
 // Prints one JSON summary as its last line.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { splitTurn, type TurnSplit } from './turn-split.js';
 const { values } = parseArgs({
   options: {
     turns: { type: 'string', default: '50' },
-    'turn-detection': { type: 'string', default: 'vad' },
+    'turn-detection': { type: 'string', default: 'server' },
     configs: { type: 'string', default: 'instant,tool' },
     'vad-min-silence-ms': { type: 'string' },
     'endpointing-min-delay-ms': { type: 'string' },
@@ -201,8 +201,8 @@ console.log(
     benchmark: 'voice-latency',
     model: 'realtime-emulator (answers at once; not OpenAI)',
     turn_detection: TURN_DETECTION,
-    vad_min_silence_ms: Number(values['vad-min-silence-ms'] ?? 550),
-    endpointing_min_delay_ms: Number(values['endpointing-min-delay-ms'] ?? 500),
+    vad_min_silence_ms: Number(values['vad-min-silence-ms'] ?? 300),
+    endpointing_min_delay_ms: Number(values['endpointing-min-delay-ms'] ?? 300),
     machine: machine(),
     ...results,
     targets: {

@@ -57,7 +57,9 @@ afterAll(async () => {
   store.close();
 });
 
-async function startCall(options: { callerNumber?: string; model?: string } = {}) {
+async function startCall(
+  options: { callerNumber?: string; model?: string; turnDetection?: 'vad' | 'server' } = {},
+) {
   emulator = await createRealtimeEmulator({
     scenario: { ...(await loadScenarioFile(SCENARIO)), audioPacing: 'fast' },
     logger: silent,
@@ -69,6 +71,7 @@ async function startCall(options: { callerNumber?: string; model?: string } = {}
     MCP_URL: mcpUrl,
     MCP_AUTH_TOKEN: TOKEN,
     ...(options.model ? { REALTIME_MODEL: options.model } : {}),
+    ...(options.turnDetection ? { TURN_DETECTION: options.turnDetection } : {}),
   });
   const toolCalls: McpToolCallEvent[] = [];
   const toolset = createMcpToolset({
@@ -86,6 +89,15 @@ async function startCall(options: { callerNumber?: string; model?: string } = {}
   await session.start({ agent });
   cleanups.push(() => session.close());
   return { session, toolCalls, toolset };
+}
+
+/** `turn_detection` from a session.update in either dialect; undefined when it is not set. */
+function turnDetectionOf(event: Record<string, unknown>): unknown {
+  const session = event.session as
+    { turn_detection?: unknown; audio?: { input?: { turn_detection?: unknown } } } | undefined;
+  const input = session?.audio?.input;
+  if (input !== undefined && 'turn_detection' in input) return input.turn_detection;
+  return session?.turn_detection;
 }
 
 function outputsOf(name: string) {
@@ -120,6 +132,29 @@ describe('the support agent against the Realtime emulator and the real MCP serve
       ]),
     );
     expect(tools).not.toContain('transfer_to_human');
+  });
+
+  it('asks the model to end turns with server VAD after 300 ms of silence by default', async () => {
+    await startCall();
+    const sent = await emulator.waitFor(
+      (event) => event.type === 'session.update' && turnDetectionOf(event.event) !== undefined,
+      10_000,
+    );
+    expect(turnDetectionOf(sent.event)).toMatchObject({
+      type: 'server_vad',
+      silence_duration_ms: 300,
+      create_response: true,
+      interrupt_response: true,
+    });
+  });
+
+  it("turns the model's turn detection off when the local VAD ends turns", async () => {
+    await startCall({ turnDetection: 'vad' });
+    const sent = await emulator.waitFor(
+      (event) => event.type === 'session.update' && turnDetectionOf(event.event) !== undefined,
+      10_000,
+    );
+    expect(turnDetectionOf(sent.event)).toBeNull();
   });
 
   it('looks an order up with get_order_status and gives the model the real result', async () => {

@@ -26,6 +26,7 @@ import { createRealtimeModel } from './realtime-model.js';
 
 export interface CallDeps {
   config: Readonly<AgentConfig>;
+  /** The local VAD; null with the model's own turn detection. */
   vad: voice.AgentSessionOptions['vad'];
   logger: Logger;
 }

@@ -7,13 +7,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({})).toThrow('OPENAI_API_KEY is required in production mode');
   });
 
-  it('reads defaults: agent name, gpt-realtime, local VAD turns, 5 s tool timeout, stdio MCP', () => {
+  it('reads defaults: agent name, gpt-realtime, server turns after 300 ms, 5 s tool timeout, stdio MCP', () => {
     const config = loadConfig({ OPENAI_API_KEY: 'sk-test' });
     expect(config).toMatchObject({
       agentName: 'ecommerce-support',
       mode: 'production',
       model: { model: 'gpt-realtime', apiKey: 'sk-test', baseURL: undefined, azure: undefined },
-      turnDetection: 'vad',
+      turnDetection: 'server',
+      vadMinSilenceMs: 300,
+      endpointingMinDelayMs: 300,
       toolTimeoutMs: 5000,
       userAwaySeconds: 15,
       maxCallSeconds: 900,
@@ -30,7 +32,7 @@ describe('loadConfig', () => {
       MCP_URL: 'http://127.0.0.1:3001/mcp',
       MCP_AUTH_TOKEN: 'token-0123456789abcdef',
       REALTIME_MODEL: 'gpt-4o-realtime-preview',
-      TURN_DETECTION: 'server',
+      TURN_DETECTION: 'vad',
     });
     expect(config.mcp).toEqual({
       type: 'http',
@@ -41,7 +43,7 @@ describe('loadConfig', () => {
       model: 'gpt-4o-realtime-preview',
       baseURL: 'http://127.0.0.1:8089/v1',
     });
-    expect(config.turnDetection).toBe('server');
+    expect(config.turnDetection).toBe('vad');
   });
 
   it('reads Azure settings', () => {
@@ -92,8 +94,8 @@ describe('loadConfig', () => {
     const defaults = loadConfig({ OPENAI_API_KEY: 'sk-test' });
     expect(defaults).toMatchObject({
       numIdleProcesses: undefined,
-      vadMinSilenceMs: 550,
-      endpointingMinDelayMs: 500,
+      vadMinSilenceMs: 300,
+      endpointingMinDelayMs: 300,
     });
     const set = loadConfig({
       OPENAI_API_KEY: 'sk-test',

@@ -29,8 +29,11 @@ const schema = z
     AZURE_OPENAI_DEPLOYMENT: optionalText,
     AZURE_OPENAI_API_KEY: optionalText,
     OPENAI_API_VERSION: optionalText,
-    /** vad: Silero ends the caller's turn locally; server: the model's own VAD decides. */
-    TURN_DETECTION: z.enum(['vad', 'server']).default('vad'),
+    /**
+     * server: the model's own VAD ends the caller's turn (no local VAD: half the agent's CPU per
+     * call, see README); vad: Silero ends it locally.
+     */
+    TURN_DETECTION: z.enum(['vad', 'server']).default('server'),
     MCP_URL: optionalText.pipe(
       z.url({ error: 'must be a URL like http://127.0.0.1:3001/mcp' }).optional(),
     ),
@@ -57,13 +60,16 @@ const schema = z
     AGENT_LOAD_THRESHOLD: z.coerce.number().positive().default(Number.POSITIVE_INFINITY),
     /** Warm job processes kept ready; empty: the framework's min(cores, 4). */
     AGENT_NUM_IDLE_PROCESSES: z.coerce.number().int().min(1).max(100).optional(),
-    /** Silence that ends the caller's turn (local VAD); Silero's own default is 550 ms. */
-    VAD_MIN_SILENCE_MS: z.coerce.number().int().min(100).max(5_000).default(550),
     /**
-     * Silence before the turn is committed (the framework's endpointing minDelay, default 500):
-     * a turn ends after max(VAD silence, this), so both set how soon the agent answers.
+     * Silence that ends the caller's turn: the model's `silence_duration_ms` with server turns,
+     * Silero's minimum silence with local ones. Most of the voice latency (README, benchmarks).
      */
-    ENDPOINTING_MIN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(500),
+    VAD_MIN_SILENCE_MS: z.coerce.number().int().min(100).max(5_000).default(300),
+    /**
+     * Local turns only: the framework's endpointing minDelay (its own default is 500). It commits
+     * a turn after max(VAD silence, this), so a larger value lengthens every turn.
+     */
+    ENDPOINTING_MIN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(300),
   })
   .superRefine((env, ctx) => {
     const azure =

@@ -28,14 +28,17 @@ try {
 const settings = config;
 
 export default defineAgent({
-  // Runs once per warm process, before any call: the VAD model is loaded ahead of time.
+  // Runs once per warm process, before any call: the VAD model is loaded ahead of time. With the
+  // model's own turn detection there is no local VAD at all (it costs CPU on every frame).
   prewarm: async (proc: JobProcess) => {
-    proc.userData.vad = await silero.VAD.load({ minSilenceDuration: settings.vadMinSilenceMs });
+    if (settings.turnDetection === 'vad') {
+      proc.userData.vad = await silero.VAD.load({ minSilenceDuration: settings.vadMinSilenceMs });
+    }
   },
   entry: async (ctx: JobContext) => {
     await runCall(ctx, {
       config: settings,
-      vad: ctx.proc.userData.vad as voice.AgentSessionOptions['vad'],
+      vad: (ctx.proc.userData.vad ?? null) as voice.AgentSessionOptions['vad'],
       logger: log() as unknown as Logger,
     });
   },

@@ -1,15 +1,39 @@
 import * as openai from '@livekit/agents-plugin-openai';
 import type { AgentConfig } from './config.js';
 
+type ServerTurnDetection = NonNullable<
+  ConstructorParameters<typeof openai.realtime.RealtimeModel>[0]
+>['turnDetection'];
+
+/**
+ * The model's own turn detection when it ends turns (`TURN_DETECTION=server`): plain server VAD
+ * with the configured silence window, so a turn ends as predictably as with the local VAD
+ * (semantic VAD, the plugin's default, may wait seconds for a caller who sounds unfinished).
+ */
+export function serverTurnDetection(silenceMs: number): NonNullable<ServerTurnDetection> {
+  return {
+    type: 'server_vad',
+    threshold: 0.5,
+    prefix_padding_ms: 300,
+    silence_duration_ms: silenceMs,
+    create_response: true,
+    interrupt_response: true,
+  };
+}
+
 /**
  * The speech-to-speech model. With local VAD turns the model's own turn detection is off and the
  * session commits each caller turn; with server turns the model decides when the caller is done.
  */
 export function createRealtimeModel(
-  config: Pick<AgentConfig, 'model' | 'turnDetection'>,
+  config: Pick<AgentConfig, 'model' | 'turnDetection' | 'vadMinSilenceMs'>,
 ): openai.realtime.RealtimeModel {
   const { model, turnDetection } = config;
-  const serverTurns = turnDetection === 'server';
+  // null (not undefined) turns the model's detection off; the Azure parameter's type omits it.
+  const detection =
+    turnDetection === 'server'
+      ? serverTurnDetection(config.vadMinSilenceMs)
+      : (null as unknown as undefined);
   if (model.azure !== undefined) {
     return openai.realtime.RealtimeModel.withAzure({
       azureDeployment: model.azure.deployment,
@@ -17,8 +41,7 @@ export function createRealtimeModel(
       apiKey: model.azure.apiKey,
       apiVersion: model.azure.apiVersion,
       voice: model.voice,
-      // null (not undefined) turns the model's detection off; the parameter's type omits it.
-      ...(serverTurns ? {} : { turnDetection: null as unknown as undefined }),
+      turnDetection: detection,
     });
   }
   return new openai.realtime.RealtimeModel({
@@ -26,6 +49,6 @@ export function createRealtimeModel(
     voice: model.voice,
     apiKey: model.apiKey,
     ...(model.baseURL === undefined ? {} : { baseURL: model.baseURL }),
-    ...(serverTurns ? {} : { turnDetection: null }),
+    turnDetection: detection,
   });
 }
