@@ -16,7 +16,7 @@ import { startHarness, type Harness } from '../e2e/src/scenarios/harness.js';
 import type { Call, SipCaller } from '../e2e/src/sip-caller/index.js';
 import { machine } from './machine.js';
 import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
-import { machineCpu, sampleTrees, type ProcSample } from './proc-usage.js';
+import { machineCpu, sampleThreadsByName, sampleTrees, type ProcSample } from './proc-usage.js';
 import { percentiles } from './stats.js';
 
 const { values } = parseArgs({
@@ -130,6 +130,11 @@ interface LevelResult {
   stack_rss_mb: number;
   stack_pss_mb: number;
   stack_processes: number;
+  /**
+   * The agent's tree by thread: "node" is Node's own threads (JS, GC, libuv); "native" the threads
+   * native libraries name (libwebrtc's audio coding and network, rtc-node's FFI runtime).
+   */
+  agent_threads_cpu_percent: { node: number; native: number; top_native: Record<string, number> };
   per_call: { stack_cpu_percent: number; rss_mb: number; pss_mb: number };
 }
 
@@ -140,6 +145,29 @@ async function waitForTurns(calls: RunningCall[], since: number, turns: number):
     if (calls.every((c) => c.turns.filter((t) => t.endOfSpeechAt >= since).length >= turns)) return;
     await sleep(200);
   }
+}
+
+/** CPU % of one core per thread name between two samples, Node's threads apart from native ones. */
+function threadCpuPercent(
+  start: Map<string, number>,
+  end: Map<string, number>,
+  seconds: number,
+): LevelResult['agent_threads_cpu_percent'] {
+  const percent = (cpu: number) => Math.round((cpu / seconds) * 1000) / 10;
+  let node = 0;
+  const native: Array<[string, number]> = [];
+  for (const [name, cpu] of end) {
+    // A thread of a job process that started during the window counts from zero.
+    const used = cpu - (start.get(name) ?? 0);
+    if (name === 'node') node += used;
+    else native.push([name, used]);
+  }
+  native.sort((a, b) => b[1] - a[1]);
+  return {
+    node: percent(node),
+    native: percent(native.reduce((sum, [, cpu]) => sum + cpu, 0)),
+    top_native: Object.fromEntries(native.slice(0, 6).map(([name, cpu]) => [name, percent(cpu)])),
+  };
 }
 
 async function run(
@@ -162,6 +190,7 @@ async function run(
   const roots = services.map((p) => p.child.pid!);
   const byService = () =>
     Object.fromEntries(services.map((p) => [p.name, sampleTrees([p.child.pid!]).cpuSeconds]));
+  const agentRoots = services.filter((p) => p.name === 'agent').map((p) => p.child.pid!);
 
   // The idle stack, the baseline for memory per call: after the warm job processes are up.
   await sleep(10_000);
@@ -191,6 +220,7 @@ async function run(
       const windowStart = performance.timeOrigin + performance.now();
       const cpuStart = sampleTrees(roots).cpuSeconds;
       const servicesStart = byService();
+      const threadsStart = sampleThreadsByName(agentRoots);
       const machineStart = machineCpu();
       const benchStart = process.cpuUsage();
       loopDelay.reset();
@@ -198,6 +228,7 @@ async function run(
       const seconds = (performance.timeOrigin + performance.now() - windowStart) / 1000;
       const sample = sampleTrees(roots);
       const servicesEnd = byService();
+      const threads = threadCpuPercent(threadsStart, sampleThreadsByName(agentRoots), seconds);
       const machineEnd = machineCpu();
       const bench = process.cpuUsage(benchStart);
       const latencies = calls.flatMap((c) =>
@@ -231,6 +262,7 @@ async function run(
         stack_rss_mb: Math.round(sample.rssMb),
         stack_pss_mb: Math.round(sample.pssMb),
         stack_processes: sample.processes,
+        agent_threads_cpu_percent: threads,
         per_call: {
           // Gross: the idle stack's share included (it is small once the warm pool is up).
           stack_cpu_percent: Math.round((stackCpu / level) * 10) / 10,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { descendants, parseStat, sampleTrees } from './proc-usage.js';
+import { descendants, parseStat, sampleThreadsByName, sampleTrees } from './proc-usage.js';
 
 describe('proc usage', () => {
   it('parses /proc/<pid>/stat even when the command name has spaces and parentheses', () => {
@@ -22,5 +22,15 @@ describe('proc usage', () => {
     } finally {
       child.kill();
     }
+  });
+
+  it('counts CPU per thread name: a busy main thread shows under node', () => {
+    const before = sampleThreadsByName([process.pid]).get('node') ?? 0;
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // keep the main thread busy
+    }
+    const after = sampleThreadsByName([process.pid]).get('node') ?? 0;
+    expect(after - before).toBeGreaterThan(0.1);
   });
 });

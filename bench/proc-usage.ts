@@ -98,6 +98,35 @@ export function sampleTrees(roots: readonly number[]): ProcSample {
   };
 }
 
+/**
+ * CPU seconds per thread name over the trees under `roots` (threads that exited are not counted).
+ * Node's own threads are all named "node"; native libraries name theirs (libwebrtc's
+ * "network_thread", "AudioEncoder", rtc-node's "tokio-rt-worker", ...).
+ */
+export function sampleThreadsByName(roots: readonly number[]): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const pid of descendants(roots)) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        const ticks = Number(rest[14 - 3]) + Number(rest[15 - 3]);
+        byName.set(name, (byName.get(name) ?? 0) + ticks / clockTicks());
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return byName;
+}
+
 /** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;

@@ -146,6 +146,64 @@ describe('a phone call to the support number', () => {
     expect(end.status).toBeGreaterThanOrEqual(400);
   });
 
+  it('stops talking when the caller talks over the answer, and acts on what the caller said', async () => {
+    const before = toolOutputs('get_order_status').length;
+    const { rules } = harness.baseScenario;
+    await harness.scenario({
+      rules: [
+        {
+          id: 'long-answer',
+          match: { turn: 0 },
+          transcript: 'tell me about your return policy',
+          // About 8 s of speech: it would still be playing when the caller cuts in.
+          say:
+            'You can return most items within thirty days of delivery. Items must be unused and ' +
+            'in their original packaging, and refunds go back to the original payment method.',
+        } as ScenarioRule,
+        ...rules.filter((rule) => !('turn' in rule.match)),
+        { match: { turn: 1 }, transcript: 'where is my order 9002' } as ScenarioRule,
+      ],
+    });
+    const call = harness.caller().call();
+    await greeting(call);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const asked = await call.playWav(harness.speech('Tell me about your return policy'));
+    const answerAt = await eventually(
+      () => firstAudibleMs(call.received(), -45, { after: asked.endedAt!, minPackets: 5 }),
+      10_000,
+      'the long answer',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const cutIn = await call.playWav(harness.speech('Where is my order nine zero zero two'));
+    // Without the cut-in the answer would still be playing for the whole window below: it was
+    // playing when the caller started, and it is longer than the window.
+    expect(cutIn.endedAt! - answerAt).toBeLessThan(7_000);
+    const audibleBetween = (from: number, to: number) =>
+      call.received().packets.filter((p) => p.at >= from && p.at <= to && p.dbfs >= -45);
+    expect(audibleBetween(cutIn.startedAt! - 500, cutIn.startedAt!).length).toBeGreaterThan(15);
+    // The agent goes quiet within 1.2 s of the caller starting to talk (the model's VAD needs the
+    // start of speech to arrive; the agent then drops what it has not yet played).
+    expect(audibleBetween(cutIn.startedAt! + 1_200, cutIn.endedAt!)).toHaveLength(0);
+    const longAnswer = harness.emulator
+      .sessions()
+      .flatMap((session) => session.responses)
+      .find((response) => response.ruleId === 'long-answer');
+    expect(longAnswer).toMatchObject({ status: 'cancelled', cancelReason: 'turn_detected' });
+    // What the caller said over the answer is a turn of its own, and it is acted on.
+    const output = await eventually(
+      () => toolOutputs('get_order_status')[before],
+      20_000,
+      'get_order_status after the cut-in',
+    );
+    expect(JSON.parse(output.output).data.order.order_id).toBe('O9002');
+    await eventually(
+      () => firstAudibleMs(call.received(), -45, { after: cutIn.endedAt!, minPackets: 5 }),
+      15_000,
+      'the answer to the cut-in',
+    );
+    await call.hangup();
+  });
+
   it('closes the room when the caller hangs up', async () => {
     const call = harness.caller().call({ from: UNKNOWN_CALLER });
     await greeting(call);
