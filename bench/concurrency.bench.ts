@@ -282,6 +282,7 @@ async function run(
 }
 
 const harness = await startHarness({
+  name: 'bench-concurrency',
   env: {
     TURN_DETECTION,
     ...(values['idle-processes'] ? { AGENT_NUM_IDLE_PROCESSES: values['idle-processes'] } : {}),

@@ -178,6 +178,7 @@ const results: Record<string, ReturnType<typeof summarize>> = {};
 for (const name of configs) {
   // A fresh stack per configuration: no state (warm caches, open rooms) carries over.
   const harness = await startHarness({
+    name: `bench-voice-${name}`,
     env: {
       TURN_DETECTION,
       ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),

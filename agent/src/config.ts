@@ -30,7 +30,7 @@ const schema = z
     AZURE_OPENAI_API_KEY: optionalText,
     OPENAI_API_VERSION: optionalText,
     /**
-     * server: the model's own VAD ends the caller's turn (no local VAD: half the agent's CPU per
+     * server: the model's own VAD ends the caller's turn (no local VAD: a third less agent CPU per
      * call, see README); vad: Silero ends it locally.
      */
     TURN_DETECTION: z.enum(['vad', 'server']).default('server'),

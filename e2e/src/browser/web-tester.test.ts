@@ -60,7 +60,7 @@ async function screenshot(name: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  harness = await startHarness();
+  harness = await startHarness({ name: 'web-tester' });
   const origin = new URL(harness.stack.testerUrl).origin;
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -47,6 +47,8 @@ export async function startHarness(
     env?: Record<string, string>;
     /** Long benchmarks cap what the emulator keeps (every audio chunk is recorded). */
     maxRecordedEvents?: number;
+    /** The stack's log: test-artifacts/e2e/<name>.stack.log, one per test file or benchmark. */
+    name?: string;
   } = {},
 ): Promise<Harness> {
   const ip = process.env.STACK_IP;
@@ -57,7 +59,7 @@ export async function startHarness(
   }
   const artifacts = join(ROOT, 'test-artifacts/e2e');
   mkdirSync(artifacts, { recursive: true });
-  const stackLog = createWriteStream(join(artifacts, 'stack.log'));
+  const stackLog = createWriteStream(join(artifacts, `${options.name ?? 'e2e'}.stack.log`));
   const callsDir = mkdtempSync(join(tmpdir(), 'calls-'));
   const secrets = {
     username: 'e2e-caller',

@@ -18,7 +18,7 @@ import {
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = await startHarness({ name: 'phone-call' });
 });
 
 afterAll(async () => {
