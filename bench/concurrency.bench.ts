@@ -1,4 +1,4 @@
-// Concurrent calls on this machine: one stack, SIP calls added in steps (1, 5, 10, ...), each from
+// Concurrent calls on this machine: one stack, SIP calls added in steps (1, 2, 4, 5, 6, 8, ...), each from
 // its own number, each speaking turn after turn and timing the answers like the voice latency
 // benchmark (end of speech in RTP → first audible answer; the Realtime emulator, in this process,
 // answers at once). At each level, once every call is up, a window of --turns turns per call
@@ -21,7 +21,7 @@ import { percentiles } from './stats.js';
 
 const { values } = parseArgs({
   options: {
-    levels: { type: 'string', default: '1,2,4,6,8,10,15,20,25,30' },
+    levels: { type: 'string', default: '1,2,4,5,6,8,10,15,20' },
     turns: { type: 'string', default: '3' },
     'stagger-ms': { type: 'string', default: '1000' },
     'max-p95-ms': { type: 'string', default: '1000' },
@@ -157,8 +157,9 @@ function threadCpuPercent(
   let node = 0;
   const native: Array<[string, number]> = [];
   for (const [name, cpu] of end) {
-    // A thread of a job process that started during the window counts from zero.
-    const used = cpu - (start.get(name) ?? 0);
+    // A thread of a job process that started during the window counts from zero; one whose
+    // process ended takes its time with it (never below zero).
+    const used = Math.max(0, cpu - (start.get(name) ?? 0));
     if (name === 'node') node += used;
     else native.push([name, used]);
   }

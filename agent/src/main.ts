@@ -6,13 +6,14 @@ import {
   cli,
   defineAgent,
   log,
+  loggerOptions,
   type JobContext,
   type JobProcess,
   ServerOptions,
 } from '@livekit/agents';
 import * as silero from '@livekit/agents-plugin-silero';
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createCallRecovery } from './call-recovery.js';
 import { runCall } from './call-session.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -50,24 +51,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `OFFLINE MODE: the model is the local Realtime emulator at ${settings.model.baseURL}, not OpenAI.\n`,
     );
   }
-  // In the main process only (job processes import this file too).
-  const { livekit } = settings;
-  if (livekit !== undefined) {
-    const rooms = new RoomServiceClient(livekit.url, livekit.apiKey, livekit.apiSecret);
-    const dispatch = new AgentDispatchClient(livekit.url, livekit.apiKey, livekit.apiSecret);
-    createCallRecovery({
-      agentName: settings.agentName,
-      logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }).child({ name: 'call-recovery' }),
-      api: {
-        listRooms: () => rooms.listRooms(),
-        listParticipants: (room) => rooms.listParticipants(room),
-        listDispatch: (room) => dispatch.listDispatch(room),
-        createDispatch: (room, agentName, options) =>
-          dispatch.createDispatch(room, agentName, options),
-        deleteRoom: (room) => rooms.deleteRoom(room),
-      },
-    }).start();
-  }
   cli.runApp(
     new ServerOptions({
       agent: fileURLToPath(import.meta.url),
@@ -81,4 +64,24 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         : { numIdleProcesses: settings.numIdleProcesses }),
     }),
   );
+  // In the main process only (job processes import this file too), once a worker runs: `start`
+  // and `dev` set up the framework's logger before runApp returns; other commands (help) need no
+  // recovery and have no logger.
+  const { livekit } = settings;
+  if (livekit !== undefined && loggerOptions() !== undefined) {
+    const rooms = new RoomServiceClient(livekit.url, livekit.apiKey, livekit.apiSecret);
+    const dispatch = new AgentDispatchClient(livekit.url, livekit.apiKey, livekit.apiSecret);
+    createCallRecovery({
+      agentName: settings.agentName,
+      logger: (log() as unknown as Logger).child({ name: 'call-recovery' }),
+      api: {
+        listRooms: () => rooms.listRooms(),
+        listParticipants: (room) => rooms.listParticipants(room),
+        listDispatch: (room) => dispatch.listDispatch(room),
+        createDispatch: (room, agentName, options) =>
+          dispatch.createDispatch(room, agentName, options),
+        deleteRoom: (room) => rooms.deleteRoom(room),
+      },
+    }).start();
+  }
 }
