@@ -25,13 +25,19 @@ interface Stat {
   ticks: number;
 }
 
-/** Fields of /proc/<pid>/stat after the command name (which may contain spaces). */
-export function parseStat(text: string): Stat {
+/** A /proc stat line: the command name (which may contain spaces) and field n (1-based). */
+function splitStat(text: string): { name: string; field: (n: number) => number } {
   const close = text.lastIndexOf(')');
-  const pid = Number(text.slice(0, text.indexOf(' ')));
+  // rest[0] is field 3 (state).
   const rest = text.slice(close + 2).split(' ');
-  // rest[0] is field 3 (state): ppid is field 4; utime, stime, cutime, cstime are fields 14-17.
-  const field = (n: number) => Number(rest[n - 3]);
+  return { name: text.slice(text.indexOf('(') + 1, close), field: (n) => Number(rest[n - 3]) };
+}
+
+/** Fields of /proc/<pid>/stat after the command name. */
+export function parseStat(text: string): Stat {
+  const pid = Number(text.slice(0, text.indexOf(' ')));
+  const { field } = splitStat(text);
+  // ppid is field 4; utime, stime, cutime, cstime are fields 14-17.
   return { pid, ppid: field(4), ticks: field(14) + field(15) + field(16) + field(17) };
 }
 
@@ -114,11 +120,9 @@ export function sampleThreadsByName(roots: readonly number[]): Map<string, numbe
     }
     for (const tid of tasks) {
       try {
-        const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-        const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        const ticks = Number(rest[14 - 3]) + Number(rest[15 - 3]);
-        byName.set(name, (byName.get(name) ?? 0) + ticks / clockTicks());
+        const { name, field } = splitStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+        // The thread's own utime + stime (its cutime/cstime are the whole process's).
+        byName.set(name, (byName.get(name) ?? 0) + (field(14) + field(15)) / clockTicks());
       } catch {
         // exited meanwhile
       }
