@@ -1,14 +1,14 @@
-// Concurrent calls on this machine: one stack, SIP calls added in steps (1, 2, 4, 5, 6, 8, ...), each from
-// its own number, each speaking turn after turn and timing the answers like the voice latency
-// benchmark (end of speech in RTP → first audible answer; the Realtime emulator, in this process,
-// answers at once). At each level, once every call is up, a window of --turns turns per call
-// measures p95 added latency, the stack's CPU time (/proc, every process the services started,
-// the agent's forked job processes included) and its memory. The ramp stops at the first level
+// Concurrent calls on this machine: one stack, SIP calls added in steps (1, 2, 4, 5, 6, 8, ...),
+// each from its own number, each speaking turn after turn and timing the answers like the voice
+// latency benchmark (end of speech in RTP → first audible answer; the Realtime emulator, in this
+// process, answers at once). At each level, once every call is up, a window of --turns turns per
+// call measures p95 added latency, the stack's CPU time (/proc, every process the services
+// started, the agent's forked job processes included) and its memory. The ramp stops at the first level
 // whose p95 passes --max-p95-ms or where a call fails (not answered, no greeting, no answer).
 // Runs inside the test network namespace:
-//   npm run bench:concurrency [-- --levels 1,2,4,6,8,10,15,20 --turns 3 --stagger-ms 1000]
+//   npm run bench:concurrency [-- --levels 1,2,4,5,6,8,10,15,20 --turns 3 --stagger-ms 1000]
 //   (--turn-detection vad|server, --vad-min-silence-ms, --endpointing-min-delay-ms: who ends the
-//   caller's turn and after how much silence, as in bench:voice)
+//   caller's turn and after how much silence, as in bench:voice; unset: the agent's defaults)
 // Prints one JSON summary as its last line.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import { machine } from './machine.js';
 import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
 import { machineCpu, sampleThreadsByName, sampleTrees, type ProcSample } from './proc-usage.js';
 import { percentiles } from './stats.js';
+import { turnFlags, turnSettings } from './turn-settings.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,18 +28,14 @@ const { values } = parseArgs({
     'max-p95-ms': { type: 'string', default: '1000' },
     'stop-p95-ms': { type: 'string', default: '2000' },
     'idle-processes': { type: 'string' },
-    'turn-detection': { type: 'string', default: 'server' },
-    'vad-min-silence-ms': { type: 'string' },
-    'endpointing-min-delay-ms': { type: 'string' },
+    ...turnFlags,
   },
 });
 const LEVELS = values.levels.split(',').map(Number);
 const TURNS = Number(values.turns);
 const STAGGER_MS = Number(values['stagger-ms']);
 const MAX_P95_MS = Number(values['max-p95-ms']);
-const TURN_DETECTION = values['turn-detection'];
-if (TURN_DETECTION !== 'vad' && TURN_DETECTION !== 'server')
-  throw new Error('--turn-detection is vad or server');
+const TURN_SETTINGS = turnSettings(values);
 // The ramp goes on past MAX_P95_MS, to show how latency degrades, until this or a failed call.
 const STOP_P95_MS = Math.max(MAX_P95_MS, Number(values['stop-p95-ms']));
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -285,12 +282,8 @@ async function run(
 const harness = await startHarness({
   name: 'bench-concurrency',
   env: {
-    TURN_DETECTION,
+    ...TURN_SETTINGS.env,
     ...(values['idle-processes'] ? { AGENT_NUM_IDLE_PROCESSES: values['idle-processes'] } : {}),
-    ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),
-    ...(values['endpointing-min-delay-ms']
-      ? { ENDPOINTING_MIN_DELAY_MS: values['endpointing-min-delay-ms'] }
-      : {}),
   },
   // Every audio chunk of every call is recorded; nothing here reads old events.
   maxRecordedEvents: 20_000,
@@ -310,8 +303,7 @@ console.log(
     benchmark: 'concurrency',
     model: 'realtime-emulator (answers at once; not OpenAI)',
     machine: machine(),
-    turn_detection: TURN_DETECTION,
-    vad_min_silence_ms: Number(values['vad-min-silence-ms'] ?? 300),
+    ...TURN_SETTINGS.report,
     criterion: `p95 added latency <= ${MAX_P95_MS} ms and no failed call`,
     max_concurrent_calls: best?.calls ?? 0,
     tested_up_to: outcome.levels.at(-1)?.calls ?? 0,

@@ -5,7 +5,7 @@
 // the MCP server. Each turn is split (bench/turn-split.ts) into end-of-speech detection, agent,
 // MCP, model (the emulator, ~0) and media path. Runs inside the test network namespace:
 //   npm run bench:voice [-- --turns 50 --turn-detection server|vad --configs instant,tool
-//                           --vad-min-silence-ms 300]
+//                           --vad-min-silence-ms 300]  (unset turn flags: the agent's defaults)
 // Prints one JSON summary as its last line.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,20 +15,17 @@ import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-
 import { machine } from './machine.js';
 import { percentiles } from './stats.js';
 import { splitTurn, type TurnSplit } from './turn-split.js';
+import { turnFlags, turnSettings } from './turn-settings.js';
 
 const { values } = parseArgs({
   options: {
     turns: { type: 'string', default: '50' },
-    'turn-detection': { type: 'string', default: 'server' },
     configs: { type: 'string', default: 'instant,tool' },
-    'vad-min-silence-ms': { type: 'string' },
-    'endpointing-min-delay-ms': { type: 'string' },
+    ...turnFlags,
   },
 });
 const TURNS = Number(values.turns);
-const TURN_DETECTION = values['turn-detection'];
-if (TURN_DETECTION !== 'vad' && TURN_DETECTION !== 'server')
-  throw new Error('--turn-detection is vad or server');
+const TURN_SETTINGS = turnSettings(values);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const CONFIGS = {
@@ -179,13 +176,7 @@ for (const name of configs) {
   // A fresh stack per configuration: no state (warm caches, open rooms) carries over.
   const harness = await startHarness({
     name: `bench-voice-${name}`,
-    env: {
-      TURN_DETECTION,
-      ...(values['vad-min-silence-ms'] ? { VAD_MIN_SILENCE_MS: values['vad-min-silence-ms'] } : {}),
-      ...(values['endpointing-min-delay-ms']
-        ? { ENDPOINTING_MIN_DELAY_MS: values['endpointing-min-delay-ms'] }
-        : {}),
-    },
+    env: TURN_SETTINGS.env,
   });
   try {
     const { splits, failures } = await measure(harness, name);
@@ -201,9 +192,7 @@ console.log(
   JSON.stringify({
     benchmark: 'voice-latency',
     model: 'realtime-emulator (answers at once; not OpenAI)',
-    turn_detection: TURN_DETECTION,
-    vad_min_silence_ms: Number(values['vad-min-silence-ms'] ?? 300),
-    endpointing_min_delay_ms: Number(values['endpointing-min-delay-ms'] ?? 300),
+    ...TURN_SETTINGS.report,
     machine: machine(),
     ...results,
     targets: {
