@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { noCrossWorkspaceImports } from './scripts/eslint/no-cross-workspace-imports.js';
 
 export default tseslint.config(
   {
@@ -28,8 +29,19 @@ export default tseslint.config(
     },
   },
   {
+    // Workspaces meet through package names and exports, never relative paths (scripts/eslint/).
+    plugins: { boundaries: { rules: { 'no-cross-workspace-imports': noCrossWorkspaceImports } } },
+    rules: { 'boundaries/no-cross-workspace-imports': 'error' },
+  },
+  {
     // Services log through pino; only CLIs and benchmarks print to the console.
-    files: ['mcp/src/**/*.ts', 'agent/src/**/*.ts', 'token-api/src/**/*.ts'],
+    files: [
+      'mcp/src/**/*.ts',
+      'agent/src/**/*.ts',
+      'token-api/src/**/*.ts',
+      'contracts/src/**/*.ts',
+      'stack/src/**/*.ts',
+    ],
     rules: { 'no-console': 'error' },
   },
   {

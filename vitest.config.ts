@@ -7,6 +7,7 @@ export default defineConfig({
       'web-test/src/**/*.test.tsx',
       'data/generator/**/*.test.ts',
       'bench/*.test.ts',
+      'scripts/*.test.ts',
     ],
     // End-to-end scenarios and the browser test need the whole stack in a network namespace:
     // `npm run test:e2e`.

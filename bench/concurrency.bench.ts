@@ -12,8 +12,8 @@
 // Prints one JSON summary as its last line.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startHarness, type Harness } from '../e2e/src/scenarios/harness.js';
-import type { Call, SipCaller } from '../e2e/src/sip-caller/index.js';
+import { startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
+import type { Call, SipCaller } from '@ecommerce-voicebot/sip-caller';
 import { machine } from './machine.js';
 import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
 import { machineCpu, sampleThreadsByName, sampleTrees, type ProcSample } from './proc-usage.js';

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createCallerSession, loadStore, TOOLS } from '@ecommerce-voicebot/mcp';
-import { freePort } from '@ecommerce-voicebot/e2e/testing';
+import { freePort } from '@ecommerce-voicebot/testkit';
 import { percentiles, type Percentiles } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

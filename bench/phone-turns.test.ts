@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatPcm16, silence, tone } from '../e2e/src/sip-caller/index.js';
+import { concatPcm16, silence, tone } from '@ecommerce-voicebot/sip-caller';
 import { trimTrailingSilence } from './phone-turns.js';
 
 describe('trimTrailingSilence', () => {

@@ -6,7 +6,7 @@ import {
   type Call,
   PACKET_MS,
   SAMPLES_PER_PACKET,
-} from '../e2e/src/sip-caller/index.js';
+} from '@ecommerce-voicebot/sip-caller';
 
 /** Quieter than this is silence (the emulator's voice is about -20 dBFS). */
 export const AUDIBLE_DBFS = -45;

@@ -17,7 +17,7 @@ const { values } = parseArgs({
 const quick = values.quick;
 const inNetns = (script: string, args: string[]) => [
   'bash',
-  'e2e/scripts/in-netns.sh',
+  'tools/testkit/bin/in-netns.sh',
   'npx',
   'tsx',
   script,

@@ -12,10 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { createApp } from '../token-api/src/app.js';
-import { loadConfig } from '../token-api/src/config.js';
-import { createLogger } from '../token-api/src/logger.js';
-import { createTokenIssuer } from '../token-api/src/tokens.js';
+import {
+  createApp,
+  createLogger,
+  createTokenIssuer,
+  loadConfig,
+} from '@ecommerce-voicebot/token-api';
 import { percentiles } from './stats.js';
 
 const API_KEY = 'bench-api-key';

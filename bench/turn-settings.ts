@@ -2,7 +2,7 @@
 // voice and concurrency benchmarks. Unset flags take the agent's own defaults, read through the
 // agent's config parser (so they are never restated here, and a bad flag fails with the agent's
 // own message); the agent then gets every value explicitly, so what a run reports is what it ran.
-import { loadConfig } from '../agent/src/config.js';
+import { loadConfig } from '@ecommerce-voicebot/agent';
 
 export const turnFlags = {
   'turn-detection': { type: 'string' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type {
   RecordedClientEvent,
   RecordedServerEvent,
-} from '../e2e/src/realtime-emulator/server.js';
+} from '@ecommerce-voicebot/realtime-emulator';
 import { splitTurn } from './turn-split.js';
 
 let seq = 0;

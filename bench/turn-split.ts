@@ -12,7 +12,7 @@
 import type {
   RecordedClientEvent,
   RecordedServerEvent,
-} from '../e2e/src/realtime-emulator/server.js';
+} from '@ecommerce-voicebot/realtime-emulator';
 
 export interface TurnSplit {
   totalMs: number;

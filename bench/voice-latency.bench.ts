@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KNOWN_CALLER, startHarness, type Harness } from '../e2e/src/scenarios/harness.js';
+import { KNOWN_CALLER, startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
 import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
 import { machine } from './machine.js';
 import { percentiles } from './stats.js';

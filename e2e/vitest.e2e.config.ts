@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Phone-call scenarios against the whole stack: run by `npm run test:e2e` inside a private network
-// namespace (e2e/scripts/in-netns.sh). One stack serves every scenario file, so files run in turn.
+// namespace (tools/testkit/bin/in-netns.sh). One stack serves every scenario file, so files run in turn.
 export default defineConfig({
   test: {
     root: import.meta.dirname,

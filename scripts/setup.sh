@@ -82,7 +82,7 @@ else
   secret() { node -e "console.log(require('node:crypto').randomBytes($1).toString('base64url'))"; }
   umask 077
   # One .env for every service: each service's .env.example, secrets filled in.
-  cat e2e/.env.example sip/.env.example mcp/.env.example agent/.env.example token-api/.env.example \
+  cat stack/.env.example sip/.env.example mcp/.env.example agent/.env.example token-api/.env.example \
     | sed -e "s|^MCP_AUTH_TOKEN=.*|MCP_AUTH_TOKEN=$(secret 24)|" \
           -e "s|^LIVEKIT_API_KEY=.*|LIVEKIT_API_KEY=API$(secret 9)|" \
           -e "s|^LIVEKIT_API_SECRET=.*|LIVEKIT_API_SECRET=$(secret 32)|" \

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_AGENT_NAME } from './dispatch.js';
+import { DEFAULT_AGENT_NAME } from '@ecommerce-voicebot/contracts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -55,9 +55,14 @@ const schema = z
     LIVEKIT_API_KEY: optionalText,
     LIVEKIT_API_SECRET: optionalText,
     AGENT_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
-    // Infinity: never refuse a call for load (the framework compares load >= threshold, and a
-    // saturated machine reports exactly 1).
-    AGENT_LOAD_THRESHOLD: z.coerce.number().positive().default(Number.POSITIVE_INFINITY),
+    /**
+     * Calls one worker takes at once. The worker reports its load as active calls / this (not CPU:
+     * livekit-server gives a worker reporting load 1 no job at all, and a busy 2-core box reports
+     * exactly 1, so a caller was left ringing).
+     */
+    AGENT_MAX_CALLS: z.coerce.number().int().min(1).max(1_000).default(25),
+    /** Load (active calls / AGENT_MAX_CALLS) at which the worker says it is full; 1: at the max. */
+    AGENT_LOAD_THRESHOLD: z.coerce.number().positive().max(1).default(1),
     /** Warm job processes kept ready; empty: the framework's min(cores, 4). */
     AGENT_NUM_IDLE_PROCESSES: z.coerce.number().int().min(1).max(100).optional(),
     /**
@@ -135,7 +140,9 @@ export interface AgentConfig {
   maxCallSeconds: number;
   callsDir: string;
   httpPort: number;
-  /** CPU load (0-1) at which the worker stops taking calls. */
+  /** Calls one worker takes at once; its reported load is active calls / this. */
+  maxCalls: number;
+  /** Load (0-1] at which the worker reports itself full. */
   loadThreshold: number;
   numIdleProcesses: number | undefined;
   vadMinSilenceMs: number;
@@ -144,8 +151,11 @@ export interface AgentConfig {
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
 }
 
-/** Parses the environment once; throws a ConfigError naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AgentConfig> {
+/**
+ * Parses an environment (the process's by default: this is the only module of the agent that
+ * reads it); throws a ConfigError naming the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AgentConfig> {
   // An empty line in .env (`TRANSFER_TO=`) means "not set".
   const set = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
@@ -193,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<AgentConfig> {
     maxCallSeconds: e.MAX_CALL_SECONDS,
     callsDir: folder(e.CALLS_DIR),
     httpPort: e.AGENT_HTTP_PORT,
+    maxCalls: e.AGENT_MAX_CALLS,
     loadThreshold: e.AGENT_LOAD_THRESHOLD,
     numIdleProcesses: e.AGENT_NUM_IDLE_PROCESSES,
     vadMinSilenceMs: e.VAD_MIN_SILENCE_MS,

@@ -1,5 +1,5 @@
-// The worker: registers with LiveKit under the agent name and runs one job per call. The only
-// module that reads the environment.
+// The worker: registers with LiveKit under the agent name and runs one job per call. Its settings
+// come from config.ts, the only module that reads the environment.
 import { fileURLToPath } from 'node:url';
 import type { voice } from '@livekit/agents';
 import {
@@ -14,13 +14,14 @@ import {
 import * as silero from '@livekit/agents-plugin-silero';
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { createCallRecovery } from './call-recovery.js';
-import { runCall } from './call-session.js';
+import { runCall } from './call/call-session.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createCallLoadFunc } from './worker/call-load.js';
+import { createCallRecovery } from './worker/call-recovery.js';
 
 let config;
 try {
-  config = loadConfig(process.env);
+  config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
@@ -56,8 +57,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       agent: fileURLToPath(import.meta.url),
       agentName: settings.agentName,
       port: settings.httpPort,
-      // The framework's default (0.7) marks a busy 2-core box full, and livekit-server then
-      // leaves the caller in a room with no agent. One self-hosted worker should take every call.
+      // Load is this worker's share of its calls, not CPU (worker/call-load.ts says why).
+      loadFunc: createCallLoadFunc(settings.maxCalls),
       loadThreshold: settings.loadThreshold,
       ...(settings.numIdleProcesses === undefined
         ? {}

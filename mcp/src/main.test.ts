@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { freePort } from '@ecommerce-voicebot/e2e/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_FILES, writeFixtureStore } from './testing/fixture-store.js';
 
@@ -86,18 +85,13 @@ describe('npm run mcp -- --http', () => {
   });
 
   it('serves Streamable HTTP on the given port with the given data', async () => {
-    const port = await freePort();
     const dir = writeFixtureStore();
-    const child = spawn(
-      'npm',
-      ['run', 'mcp', '--', '--http', '--port', String(port), '--data', dir],
-      {
-        cwd: ROOT,
-        env: { ...env, MCP_AUTH_TOKEN: TOKEN, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-        detached: true,
-      },
-    );
+    const child = spawn('npm', ['run', 'mcp', '--', '--http', '--port', '0', '--data', dir], {
+      cwd: ROOT,
+      env: { ...env, MCP_AUTH_TOKEN: TOKEN, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     processGroups.push(child.pid!);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -106,6 +100,9 @@ describe('npm run mcp -- --http', () => {
       if (Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // Port 0: the server logs the port it was given.
+    const port = /"url":"http:\/\/127\.0\.0\.1:(\d+)\/mcp"/.exec(stderr)?.[1];
+    expect(port).toBeDefined();
     const client = new Client({ name: 'http-process-test', version: '1.0.0' });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {

@@ -2,7 +2,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_AGENT_NAME } from '@ecommerce-voicebot/agent/dispatch';
+import { DEFAULT_AGENT_NAME, isE164 } from '@ecommerce-voicebot/contracts';
 import { z } from 'zod';
 import type { LiveKitConnection } from './livekit-client.js';
 
@@ -123,7 +123,7 @@ export function parseCommand(argv: readonly string[], env: Env, cwd: string): Co
       if (!Number.isInteger(ring) || ring < 1 || ring > 300) {
         throw new ConfigError('--ring must be a whole number of seconds between 1 and 300');
       }
-      if (values.from !== undefined && !/^\+[1-9][0-9]{1,14}$/.test(values.from)) {
+      if (values.from !== undefined && !isE164(values.from)) {
         throw new ConfigError('--from must be an E.164 number like +15550100');
       }
       return {

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  TrunksFileError,
-  loadTrunksFile,
-  parseTrunksFile,
-  substituteEnv,
-  type FileIssue,
-} from './trunks-file.js';
+import { TrunksFileError, loadTrunksFile, parseTrunksFile, type FileIssue } from './trunks-file.js';
 
 const SIP_DIR = fileURLToPath(new URL('../', import.meta.url));
 const PASSWORD = 'dev-secret-password-42';
@@ -111,43 +105,6 @@ describe('the committed sip/trunks.yaml', () => {
     ]);
     expect(file.desired.outbound[0]?.address).toBe('example.pstn.twilio.com');
     expect(file.desired.rules[0]?.trunks).toEqual(['twilio-inbound', 'telnyx-inbound']);
-  });
-});
-
-describe('substituteEnv', () => {
-  it('replaces ${NAME} with the variable', () => {
-    expect(substituteEnv('user-${A}@${B}', { A: 'x', B: 'y' })).toEqual({
-      ok: true,
-      value: 'user-x@y',
-      variables: ['A', 'B'],
-    });
-  });
-
-  it('uses ${NAME:-default} when the variable is unset or empty', () => {
-    expect(substituteEnv('${A:-127.0.0.1:5070}', {})).toMatchObject({ value: '127.0.0.1:5070' });
-    expect(substituteEnv('${A:-d}', { A: '' })).toMatchObject({ value: 'd' });
-    expect(substituteEnv('${A:-d}', { A: 'set' })).toMatchObject({ value: 'set' });
-  });
-
-  it('names an unset or empty variable', () => {
-    expect(substituteEnv('${SIP_PASSWORD}', {})).toEqual({
-      ok: false,
-      errors: [expect.stringMatching(/^environment variable SIP_PASSWORD is not set/)],
-    });
-    expect(substituteEnv('${SIP_PASSWORD}', { SIP_PASSWORD: '' })).toEqual({
-      ok: false,
-      errors: [expect.stringMatching(/^environment variable SIP_PASSWORD is empty/)],
-    });
-  });
-
-  it('keeps $${ as a literal ${ and text without references as it is', () => {
-    expect(substituteEnv('a$${B}c', {})).toMatchObject({ ok: true, value: 'a${B}c' });
-    expect(substituteEnv('plain $ text', {})).toMatchObject({ ok: true, value: 'plain $ text' });
-  });
-
-  it('rejects malformed references', () => {
-    expect(substituteEnv('${1A}', {})).toMatchObject({ ok: false });
-    expect(substituteEnv('${A', { A: 'x' })).toMatchObject({ ok: false });
   });
 });
 

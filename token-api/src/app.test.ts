@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_AGENT_NAME, QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/agent/dispatch';
+import { DEFAULT_AGENT_NAME, QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
 import request, { type Response } from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from './app.js';

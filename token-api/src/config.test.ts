@@ -1,4 +1,4 @@
-import { DEFAULT_AGENT_NAME } from '@ecommerce-voicebot/agent/dispatch';
+import { DEFAULT_AGENT_NAME } from '@ecommerce-voicebot/contracts';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { testEnv } from './testing/helpers.js';

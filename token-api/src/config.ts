@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_AGENT_NAME } from '@ecommerce-voicebot/agent/dispatch';
+import { DEFAULT_AGENT_NAME } from '@ecommerce-voicebot/contracts';
 import { z } from 'zod';
 
 /** The built web tester, relative to the repository root. */

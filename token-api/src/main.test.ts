@@ -1,7 +1,6 @@
 // The service as a process: what it refuses at start, and what it logs when it starts.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@ecommerce-voicebot/e2e/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PASSCODE, testEnv } from './testing/helpers.js';
 
@@ -25,10 +24,10 @@ function run(env: NodeJS.ProcessEnv) {
 }
 
 async function start(env: NodeJS.ProcessEnv): Promise<{ url: string; log: () => string }> {
-  const port = await freePort();
   const child = spawn(TSX, ['src/main.ts'], {
     cwd: TOKEN_API,
-    env: { ...BASE_ENV, ...env, TOKEN_API_PORT: String(port) },
+    // Port 0: the service logs the address it was given.
+    env: { ...BASE_ENV, ...env, TOKEN_API_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -42,7 +41,9 @@ async function start(env: NodeJS.ProcessEnv): Promise<{ url: string; log: () => 
       throw new Error(`token api did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url: `http://127.0.0.1:${port}`, log: () => output };
+  const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
+  if (url === undefined) throw new Error(`token api did not log its address:\n${output}`);
+  return { url, log: () => output };
 }
 
 describe('token api process', () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_AGENT_NAME, QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/agent/dispatch';
+import { DEFAULT_AGENT_NAME, QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors.js';
 import { parseTokenRequest, type TokenRequestPolicy } from './token-request.js';

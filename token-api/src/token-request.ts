@@ -1,11 +1,10 @@
 // The body of LiveKit's standardized token endpoint, and what of it a QA tester may choose.
-import { QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/agent/dispatch';
+import { isE164, QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
 import { RoomAgentDispatch, RoomConfiguration } from 'livekit-server-sdk';
 import { z } from 'zod';
 import { FieldNotAllowedError, InvalidRequestError } from './errors.js';
 
 export const MAX_PARTICIPANT_NAME = 64;
-export const E164 = /^\+[1-9]\d{6,14}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
@@ -105,7 +104,7 @@ function checkAttributes(
       throw new FieldNotAllowedError(
         `participant_attributes.${QA_CALLER_NUMBER_ATTRIBUTE}: caller-ID testing is turned off on this server (QA_ALLOW_CALLER_ID)`,
       );
-    if (!E164.test(value))
+    if (!isE164(value))
       throw new InvalidRequestError(
         `participant_attributes.${QA_CALLER_NUMBER_ATTRIBUTE}: must be an E.164 number like +14155550100`,
       );

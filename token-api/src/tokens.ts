@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/agent/dispatch';
+import { QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
 import {
   AccessToken,
   RoomAgentDispatch,

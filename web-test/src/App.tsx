@@ -1,6 +1,6 @@
 // The QA tester: one session at a time, with everything a tester checks on one page.
 import { useMemo, useRef, useState } from 'react';
-import { RoomContext } from '@livekit/components-react';
+import { SessionProvider } from '@livekit/components-react';
 import { checkCallerId } from './caller-id';
 import { AgentStatus } from './components/AgentStatus';
 import { CallerIdField } from './components/CallerIdField';
@@ -58,7 +58,7 @@ export function App() {
     session.error?.code === 'field_not_allowed' && checkCallerId(callerId).value !== undefined;
 
   return (
-    <RoomContext.Provider value={room}>
+    <SessionProvider session={session.session}>
       <div className="app">
         <header className="app-header">
           <h1>Voice agent QA tester</h1>
@@ -206,6 +206,6 @@ export function App() {
           />
         )}
       </div>
-    </RoomContext.Provider>
+    </SessionProvider>
   );
 }

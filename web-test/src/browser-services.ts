@@ -40,8 +40,6 @@ export function browserServices(): Services {
           autoGainControl: true,
         },
       }),
-    connectRoom: (room, { serverUrl, participantToken }) =>
-      room.connect(serverUrl, participantToken),
     createPhoneProcessor: () => createPhoneAudioProcessor(workletUrl),
     storage: sessionStorageOrUndefined(),
     saveFile,

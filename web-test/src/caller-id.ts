@@ -1,13 +1,11 @@
 // Caller-ID testing: the number the agent treats the session as coming from.
 
-/**
- * The participant attribute the token API sets from `participant_attributes` (the same string
- * as QA_CALLER_NUMBER_ATTRIBUTE in agent/src/dispatch.ts; a test keeps them equal).
- */
-export const QA_CALLER_NUMBER_ATTRIBUTE = 'qa.caller_number';
+import { isE164, maskPhone, QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
 
-/** E.164 as the token API checks it: +, a non-zero digit, 7 to 15 digits in all. */
-export const E164 = /^\+[1-9]\d{6,14}$/;
+/** The participant attribute the token API sets from `participant_attributes`. */
+export { QA_CALLER_NUMBER_ATTRIBUTE };
+/** A phone number masked to its last two digits, like the agent's call records. */
+export { maskPhone };
 
 export type CallerIdCheck =
   { ok: true; value: string | undefined } | { ok: false; value: string; message: string };
@@ -25,17 +23,11 @@ export function checkCallerId(input: string): CallerIdCheck {
       value,
       message: 'Start with + and the country code, e.g. +14155550100.',
     };
-  if (!E164.test(value))
+  if (!isE164(value))
     return {
       ok: false,
       value,
       message: 'Use E.164: + then 7 to 15 digits, no leading 0 (e.g. +14155550100).',
     };
   return { ok: true, value };
-}
-
-/** A phone number masked to its last two digits, like the agent's call records. */
-export function maskPhone(number: string): string {
-  const digits = number.replace(/\D/g, '');
-  return digits.length <= 2 ? '**' : `${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;
 }

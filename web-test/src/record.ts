@@ -6,7 +6,7 @@ import type {
   CallEndedEvent,
   LatencyEvent,
   ToolCallEvent,
-} from './agent-events';
+} from '@ecommerce-voicebot/contracts';
 
 export type Speaker = 'user' | 'agent';
 

@@ -3,15 +3,13 @@
 import { createContext, useContext } from 'react';
 import type { Room } from 'livekit-client';
 import type { PhoneAudioProcessor } from './audio/phone-processor';
-import type { ConnectionDetails, TokenFetcher } from './token';
+import type { TokenFetcher } from './token';
 
 export interface Services {
-  /** Token from our API (the endpoint TokenSource in the browser). */
+  /** Token from our API (the endpoint TokenSource in the browser); one per session. */
   fetchToken: TokenFetcher;
-  /** A new, not yet connected room: listeners are attached before it connects. */
+  /** The page's room, not yet connected: components-react's useSession connects it per session. */
   createRoom(): Room;
-  /** Connects the room with the token API's answer. */
-  connectRoom(room: Room, details: ConnectionDetails): Promise<void>;
   /** The "phone audio" processor for the microphone track. */
   createPhoneProcessor(): PhoneAudioProcessor;
   /** Where the passcode is kept for the tab's lifetime (sessionStorage). */

@@ -1,5 +1,6 @@
-// The token fetcher the page uses: livekit-client's endpoint TokenSource against our API.
-import { TokenSource, type TokenSourceFetchOptions } from 'livekit-client';
+// Tokens for the page: livekit-client's endpoint TokenSource against our API, and the TokenSource
+// useSession fetches through.
+import { TokenSource, type TokenSourceFetchOptions, type TokenSourceFixed } from 'livekit-client';
 import { QA_CALLER_NUMBER_ATTRIBUTE } from './caller-id';
 import {
   PASSCODE_HEADER,
@@ -7,6 +8,7 @@ import {
   tokenErrorFromSdk,
   type ConnectionDetails,
   type TokenFetcher,
+  type TokenRequest,
 } from './token';
 
 /**
@@ -31,5 +33,44 @@ export function endpointTokenFetcher(url = TOKEN_ENDPOINT): TokenFetcher {
     } catch (error) {
       throw tokenErrorFromSdk(error);
     }
+  };
+}
+
+/** The TokenSource for components-react's useSession: one token from our API per Start. */
+export interface SessionTokenSource {
+  source: TokenSourceFixed;
+  /**
+   * The next fetch sends `request`. `onToken` gets the answer before the room connects; when it
+   * returns false (the start was cancelled meanwhile) the fetch fails and nothing connects.
+   */
+  arm(request: TokenRequest, onToken: (details: ConnectionDetails) => boolean): void;
+  disarm(): void;
+}
+
+/**
+ * A fixed TokenSource (no cache) that asks `fetchToken` only when armed, once. useSession also
+ * fetches on its own: when it mounts (prepareConnection) and after every session (a token ready
+ * for the next one). Our token depends on the passcode and caller ID of the next Start, so those
+ * fetches find nothing armed and stay pending: no token is asked for without the tester.
+ */
+export function sessionTokenSource(fetchToken: TokenFetcher): SessionTokenSource {
+  let next: { request: TokenRequest; onToken: (details: ConnectionDetails) => boolean } | undefined;
+  const source = TokenSource.literal(async () => {
+    const armed = next;
+    next = undefined;
+    if (!armed) return new Promise<never>(() => undefined);
+    let details;
+    try {
+      details = await fetchToken(armed.request);
+    } catch (error) {
+      throw tokenErrorFromSdk(error);
+    }
+    if (!armed.onToken(details)) throw new Error('The session was cancelled');
+    return details;
+  });
+  return {
+    source,
+    arm: (request, onToken) => void (next = { request, onToken }),
+    disarm: () => void (next = undefined),
   };
 }

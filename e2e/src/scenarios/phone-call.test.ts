@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ScenarioRule } from '../realtime-emulator/index.js';
-import { firstAudibleMs, rmsDbfs, type Call } from '../sip-caller/index.js';
+import type { ScenarioRule } from '@ecommerce-voicebot/realtime-emulator';
+import { firstAudibleMs, rmsDbfs, type Call } from '@ecommerce-voicebot/sip-caller';
 import {
   agentIdle,
   eventually,
@@ -13,7 +13,7 @@ import {
   TRANSFER_TO,
   UNKNOWN_CALLER,
   type Harness,
-} from './harness.js';
+} from '../harness.js';
 
 let harness: Harness;
 

@@ -17,7 +17,5 @@ export function toE164(raw: string, defaultCountry: CountryCode): string | undef
   return undefined;
 }
 
-/** A number safe to log or show: only its last two digits. */
-export function maskPhone(e164: string): string {
-  return e164.length <= 4 ? '***' : `${'*'.repeat(e164.length - 2)}${e164.slice(-2)}`;
-}
+/** A number safe to log or show: only its last two digits (the contracts package's rule). */
+export { maskPhone } from '@ecommerce-voicebot/contracts';

@@ -5,7 +5,13 @@ import { defineTool } from './tool.js';
 
 export const getCallerVerification = defineTool({
   name: 'get_caller_verification',
-  title: 'Is the caller verified?',
+  annotations: {
+    title: 'Is the caller verified?',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     'Whether the caller is already verified in this call, and how: by the phone number they are calling from (caller ID) or by verify_customer. Call at the start of a call to greet a known caller by first name.',
   inputSchema: {},

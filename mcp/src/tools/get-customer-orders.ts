@@ -9,7 +9,14 @@ const MAX_SPOKEN = 3;
 
 export const getCustomerOrders = defineTool({
   name: 'get_customer_orders',
-  title: "The verified caller's orders",
+  annotations: {
+    title: "The verified caller's orders",
+    // Needs a verification but never makes one (verify_customer does).
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     "List the verified caller's own orders, newest first. Only works once the caller is verified (by their phone number on file, or with verify_customer); customer_id may be left out and defaults to the verified caller. Never returns another customer's orders.",
   inputSchema: {

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import type { Delivery, Order } from '../store/schemas.js';
 import { spokenDate } from '../speech.js';
-import {
-  defineTool,
-  didYouMean,
-  didYouMeanField,
-  idArgument,
-  requireId,
-  suggestions,
-} from './tool.js';
+import { didYouMeanField, notFound } from './not-found.js';
+import { defineTool, idArgument, requireId } from './tool.js';
 import { deliveryView, toDeliveryView } from './views.js';
 
 export const deliveryStatusValues = ['found', 'not_found', 'no_updates_yet'] as const;
@@ -37,7 +31,14 @@ export function describeDelivery(
 
 export const getDeliveryStatus = defineTool({
   name: 'get_delivery_status',
-  title: 'Parcel tracking',
+  annotations: {
+    title: 'Parcel tracking',
+    // Carrier updates come from delivery.csv, not the carrier's systems: a closed world.
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     'Track a parcel by its tracking number (like TRK10002): delivery stage, last known location, last update, courier and expected date. If the caller only has an order id, use get_order_delivery.',
   inputSchema: {
@@ -57,11 +58,14 @@ export const getDeliveryStatus = defineTool({
     const delivery = store.deliveries.get(id);
     const order = store.orderByTracking.get(id);
     if (delivery === undefined && order === undefined) {
-      const similar = suggestions('tracking', id, store.deliveries);
-      return {
-        structured: { status: 'not_found' as const, tracking_number: id, did_you_mean: similar },
-        text: `There is no parcel with tracking number ${id}.${didYouMean(similar)}`,
-      };
+      // A parcel exists once its order has a tracking number, before any carrier update.
+      return notFound({
+        kind: 'tracking',
+        key: 'tracking_number',
+        id,
+        exists: (candidate) =>
+          store.deliveries.has(candidate) || store.orderByTracking.has(candidate),
+      });
     }
     return {
       structured: {

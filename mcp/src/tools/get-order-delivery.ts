@@ -1,18 +1,19 @@
 import { z } from 'zod';
-import {
-  defineTool,
-  didYouMean,
-  didYouMeanField,
-  idArgument,
-  requireId,
-  suggestions,
-} from './tool.js';
+import { didYouMeanField, notFound } from './not-found.js';
+import { defineTool, idArgument, requireId } from './tool.js';
 import { describeDelivery, deliveryStatusValues } from './get-delivery-status.js';
 import { deliveryView, toDeliveryView } from './views.js';
 
 export const getOrderDelivery = defineTool({
   name: 'get_order_delivery',
-  title: 'Delivery status by order',
+  annotations: {
+    title: 'Delivery status by order',
+    // Carrier updates come from delivery.csv, not the carrier's systems: a closed world.
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     'Where is the parcel of an order? Takes the order id (like O9002), so the caller does not need the tracking number: delivery stage, location, courier and expected date.',
   inputSchema: {
@@ -30,11 +31,12 @@ export const getOrderDelivery = defineTool({
     const id = requireId('order', order_id);
     const order = store.orders.get(id);
     if (order === undefined) {
-      const similar = suggestions('order', id, store.orders);
-      return {
-        structured: { status: 'not_found' as const, order_id: id, did_you_mean: similar },
-        text: `There is no order ${id}.${didYouMean(similar)}`,
-      };
+      return notFound({
+        kind: 'order',
+        key: 'order_id',
+        id,
+        exists: (candidate) => store.orders.has(candidate),
+      });
     }
     if (order.tracking_number === null) {
       return {

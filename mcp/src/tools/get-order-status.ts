@@ -2,14 +2,8 @@ import { z } from 'zod';
 import type { Order } from '../store/schemas.js';
 import type { Store } from '../store/store.js';
 import { spokenDate } from '../speech.js';
-import {
-  defineTool,
-  didYouMean,
-  didYouMeanField,
-  idArgument,
-  requireId,
-  suggestions,
-} from './tool.js';
+import { didYouMeanField, notFound } from './not-found.js';
+import { defineTool, idArgument, requireId } from './tool.js';
 import { orderView, toOrderView } from './views.js';
 
 export function describeOrder(order: Order, store: Store): string {
@@ -34,7 +28,13 @@ export function describeOrder(order: Order, store: Store): string {
 
 export const getOrderStatus = defineTool({
   name: 'get_order_status',
-  title: 'Order status',
+  annotations: {
+    title: 'Order status',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     'Look up an order by its order id (like O9002; "9002" also works): what was ordered, order, payment and delivery status, expected delivery date, carrier and tracking number.',
   inputSchema: {
@@ -53,11 +53,12 @@ export const getOrderStatus = defineTool({
     const id = requireId('order', order_id);
     const order = store.orders.get(id);
     if (order === undefined) {
-      const similar = suggestions('order', id, store.orders);
-      return {
-        structured: { status: 'not_found' as const, order_id: id, did_you_mean: similar },
-        text: `There is no order ${id}.${didYouMean(similar)}`,
-      };
+      return notFound({
+        kind: 'order',
+        key: 'order_id',
+        id,
+        exists: (candidate) => store.orders.has(candidate),
+      });
     }
     return {
       structured: { status: 'found' as const, order_id: id, order: toOrderView(order, store) },

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { spokenAmount } from '../speech.js';
-import {
-  defineTool,
-  didYouMean,
-  didYouMeanField,
-  idArgument,
-  requireId,
-  suggestions,
-} from './tool.js';
+import { didYouMeanField, notFound } from './not-found.js';
+import { defineTool, idArgument, requireId } from './tool.js';
 import { productView, toProductView } from './views.js';
 
 export const getProduct = defineTool({
   name: 'get_product',
-  title: 'Product details',
+  annotations: {
+    title: 'Product details',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     'Look up one product by its product id (like P1000): name, brand, price with currency, stock, rating, warranty and whether it can be returned.',
   inputSchema: {
@@ -29,11 +29,12 @@ export const getProduct = defineTool({
     const id = requireId('product', product_id);
     const product = store.products.get(id);
     if (product === undefined) {
-      const similar = suggestions('product', id, store.products);
-      return {
-        structured: { status: 'not_found' as const, product_id: id, did_you_mean: similar },
-        text: `There is no product ${id}.${didYouMean(similar)}`,
-      };
+      return notFound({
+        kind: 'product',
+        key: 'product_id',
+        id,
+        exists: (candidate) => store.products.has(candidate),
+      });
     }
     const parts = [
       `${product.name}${product.brand ? ` by ${product.brand}` : ''} costs ${spokenAmount(product.price, product.currency)}.`,

@@ -1,19 +1,20 @@
 import { z } from 'zod';
 import { verifiedCustomer } from '../caller-session.js';
 import { spokenAmount, spokenDate } from '../speech.js';
-import {
-  defineTool,
-  didYouMean,
-  didYouMeanField,
-  idArgument,
-  requireId,
-  suggestions,
-} from './tool.js';
+import { didYouMeanField, notFound } from './not-found.js';
+import { defineTool, idArgument, requireId } from './tool.js';
 import { returnView, toReturnView } from './views.js';
 
 export const getReturnStatus = defineTool({
   name: 'get_return_status',
-  title: 'Return and refund status',
+  annotations: {
+    title: 'Return and refund status',
+    // Read-only, though what it shows depends on who is verified.
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     'Return and refund status for an order id (like O9000): return status, refund amount with currency, refund status and dates. When there is no return, says whether the product can be returned and the return window.',
   inputSchema: {
@@ -36,11 +37,12 @@ export const getReturnStatus = defineTool({
     const id = requireId('order', order_id);
     const order = store.orders.get(id);
     if (order === undefined) {
-      const similar = suggestions('order', id, store.orders);
-      return {
-        structured: { status: 'not_found' as const, order_id: id, did_you_mean: similar },
-        text: `There is no order ${id}.${didYouMean(similar)}`,
-      };
+      return notFound({
+        kind: 'order',
+        key: 'order_id',
+        id,
+        exists: (candidate) => store.orders.has(candidate),
+      });
     }
     const records = store.returnsByOrder.get(id) ?? [];
     const windowDays = store.policies.return_window_days;

@@ -4,7 +4,13 @@ import { defineTool, textArgument } from './tool.js';
 
 export const getStorePolicies = defineTool({
   name: 'get_store_policies',
-  title: 'Store policies',
+  annotations: {
+    title: 'Store policies',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description:
     'The store\'s policies: delivery times, returns, refunds, exchanges, warranty, payment, cancellations and support hours. Optionally narrow to one topic word (e.g. "returns", "delivery").',
   inputSchema: {

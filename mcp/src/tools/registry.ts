@@ -25,17 +25,21 @@ export const TOOLS: readonly AnyTool[] = [
   getCallerVerification,
 ];
 
-/** Registers every tool. Logs name, outcome and duration only: arguments may hold an email. */
+/**
+ * Registers every tool as it declares itself (no per-tool metadata here). Logs name, outcome and
+ * duration only: arguments may hold an email.
+ */
 export function registerTools(server: McpServer, context: ToolContext, logger: Logger): void {
   for (const tool of TOOLS) {
     server.registerTool(
       tool.name,
       {
-        title: tool.title,
+        // Tool.title for clients of the newer spec; annotations.title for the older ones.
+        title: tool.annotations.title,
         description: tool.description,
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
-        annotations: { readOnlyHint: tool.name !== 'verify_customer', openWorldHint: false },
+        annotations: tool.annotations,
       },
       (args: Record<string, unknown>) => {
         const started = performance.now();

@@ -17,7 +17,13 @@ const productSummary = z.object({
 
 export const searchProducts = defineTool({
   name: 'search_products',
-  title: 'Product search',
+  annotations: {
+    title: 'Product search',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   description: `Find products by words from their name, brand or category (e.g. "noise cancelling headphones", "Sonora"). Best matches first, at most ${MAX_RESULTS}. Use get_product for full details of one.`,
   inputSchema: {
     query: textArgument('What the caller is looking for, in their words', 200),

@@ -1,6 +1,7 @@
+import type { ToolAnnotations as McpToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { CallerSession } from '../caller-session.js';
-import { closestIds, normalizeId, type IdKind } from '../store/ids.js';
+import { normalizeId, type IdKind } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 
 export interface ToolContext {
@@ -15,10 +16,22 @@ export interface ToolReply<Output> {
   text: string;
 }
 
+/**
+ * MCP tool annotations with every hint required: the spec's defaults (not read-only, destructive,
+ * open world) fit none of these tools, so each one states what it really does.
+ */
+export type ToolAnnotations = Required<
+  Pick<
+    McpToolAnnotations,
+    'title' | 'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint'
+  >
+>;
+
 export interface ToolDefinition<Input extends z.ZodRawShape, Output extends z.ZodRawShape> {
   name: string;
-  title: string;
   description: string;
+  /** Its title is also registered as the tool's display title. */
+  annotations: ToolAnnotations;
   inputSchema: Input;
   outputSchema: Output;
   // Status literals in handlers need `as const`: TypeScript widens them through z.infer.
@@ -64,16 +77,3 @@ export function requireId(kind: IdKind, raw: string): string {
   if (!normalized.ok) throw new ToolInputError(normalized.message);
   return normalized.id;
 }
-
-export function suggestions(kind: IdKind, id: string, map: { has(id: string): boolean }): string[] {
-  return closestIds(kind, id, (candidate) => map.has(candidate));
-}
-
-export function didYouMean(ids: readonly string[]): string {
-  return ids.length === 0 ? '' : ` Did the caller mean ${ids.join(' or ')}?`;
-}
-
-export const didYouMeanField = z
-  .array(z.string())
-  .optional()
-  .describe('Existing ids one digit away from the one asked for, when it was not found');

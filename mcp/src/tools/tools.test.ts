@@ -52,6 +52,38 @@ describe('the tool set', () => {
     for (const [name, args] of Object.entries(contract))
       expect(Object.keys(tool(name).inputSchema)).toEqual(args);
   });
+
+  it('declares every annotation hint; only verify_customer writes (to its call session)', () => {
+    for (const { name, annotations } of TOOLS) {
+      expect(Object.keys(annotations).sort(), name).toEqual([
+        'destructiveHint',
+        'idempotentHint',
+        'openWorldHint',
+        'readOnlyHint',
+        'title',
+      ]);
+      expect(annotations.title, name).not.toBe('');
+      expect(annotations.openWorldHint, name).toBe(false);
+      expect(annotations.destructiveHint, name).toBe(false);
+      expect(annotations.readOnlyHint, name).toBe(name !== 'verify_customer');
+      expect(annotations.idempotentHint, name).toBe(name !== 'verify_customer');
+    }
+  });
+
+  it('answers an unknown id the same way in every id lookup', () => {
+    const lookups: [string, string, string, string][] = [
+      ['get_product', 'product_id', 'P1999', 'product'],
+      ['get_order_status', 'order_id', 'O9999', 'order'],
+      ['get_order_delivery', 'order_id', 'O9999', 'order'],
+      ['get_return_status', 'order_id', 'O9999', 'order'],
+      ['get_delivery_status', 'tracking_number', 'TRK19999', 'parcel with tracking number'],
+    ];
+    for (const [name, key, id, noun] of lookups) {
+      const reply = call(name, { [key]: id });
+      expect(reply.structured, name).toEqual({ status: 'not_found', [key]: id, did_you_mean: [] });
+      expect(reply.text, name).toBe(`There is no ${noun} ${id}.`);
+    }
+  });
 });
 
 describe('get_order_status', () => {
@@ -125,6 +157,14 @@ describe('get_delivery_status and get_order_delivery', () => {
       },
     });
     expectNoPersonalData(reply);
+  });
+  it('suggests near tracking numbers, also of parcels with no carrier update yet', () => {
+    // TRK10005 is on an order but not yet in delivery.csv.
+    expect(call('get_delivery_status', { tracking_number: 'TRK10055' }).structured).toEqual({
+      status: 'not_found',
+      tracking_number: 'TRK10055',
+      did_you_mean: ['TRK10005'],
+    });
   });
   it('says when a shipped parcel has no carrier updates yet', () => {
     expect(call('get_delivery_status', { tracking_number: 'TRK10005' }).structured.status).toBe(

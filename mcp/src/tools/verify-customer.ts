@@ -12,7 +12,16 @@ function sameEmail(given: string, onFile: string): boolean {
 
 export const verifyCustomer = defineTool({
   name: 'verify_customer',
-  title: 'Verify the caller',
+  annotations: {
+    title: 'Verify the caller',
+    // Writes this call's session, never the store: a match verifies the caller, a mismatch uses up
+    // one of the attempts (so not idempotent: the same wrong details end in "locked"). Additive: a
+    // mismatch never undoes a verification, and a match grants only what the caller proved.
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: false,
+    openWorldHint: false,
+  },
   description:
     'Verify the caller for the rest of this call with their customer id OR one of their order ids, plus the email address on their account (case does not matter). Needed before get_customer_orders unless the call comes from the phone number on file. Never read an email address out to the caller.',
   inputSchema: {

@@ -68,7 +68,16 @@ describe('MCP over Streamable HTTP', () => {
     const orderStatus = tools.find((tool) => tool.name === 'get_order_status')!;
     expect(orderStatus.inputSchema.required).toEqual(['order_id']);
     expect(orderStatus.outputSchema?.properties).toHaveProperty('order');
-    expect(orderStatus.annotations?.readOnlyHint).toBe(true);
+    expect(orderStatus.title).toBe('Order status');
+    expect(orderStatus.annotations).toEqual({
+      title: 'Order status',
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
+    const verify = tools.find((tool) => tool.name === 'verify_customer')!;
+    expect(verify.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false });
   });
 
   it('answers a tool call with structured content and speakable text', async () => {

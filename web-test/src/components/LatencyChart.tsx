@@ -1,5 +1,5 @@
 // Per-turn latency over the session, plain SVG.
-import type { LatencyEvent } from '../agent-events';
+import type { LatencyEvent } from '@ecommerce-voicebot/contracts';
 import { formatMs } from '../format';
 import { METRIC_SHORT_LABELS, type LatencyMetric } from './latency-stats';
 

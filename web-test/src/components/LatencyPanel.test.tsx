@@ -2,7 +2,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LatencyEvent } from '../agent-events';
+import type { LatencyEvent } from '@ecommerce-voicebot/contracts';
 import type { Received } from '../record';
 import { LatencyPanel } from './LatencyPanel';
 

@@ -1,5 +1,5 @@
 // Per-turn latency from the agent's `latency` events, the session's p50/p95, and a chart.
-import type { LatencyEvent } from '../agent-events';
+import type { LatencyEvent } from '@ecommerce-voicebot/contracts';
 import { formatClock, formatMs } from '../format';
 import type { Received } from '../record';
 import { LatencyChart } from './LatencyChart';

@@ -3,7 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseAgentEvent } from '../agent-events';
+import { parseAgentEvent } from '@ecommerce-voicebot/contracts';
 import {
   emptyRecord,
   orderTranscript,

@@ -2,11 +2,12 @@
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { ConnectionState, DisconnectReason, RoomEvent } from 'livekit-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
 import { PASSCODE_STORAGE_KEY } from '../hooks/usePasscode';
 import { ServicesContext, type Services } from '../services';
-import { fakeServices } from '../testing/fake-services';
+import { fakeParticipantToken, fakeRoom, fakeServices } from '../testing/fake-services';
 import { TokenError, type TokenFetcher } from '../token';
 
 afterEach(() => {
@@ -27,8 +28,9 @@ function denyMicrophone() {
   });
 }
 
+const participantToken = fakeParticipantToken();
 const connected = {
-  fetchToken: () => Promise.resolve({ serverUrl: 'ws://127.0.0.1:7880', participantToken: 'jwt' }),
+  fetchToken: () => Promise.resolve({ serverUrl: 'ws://127.0.0.1:7880', participantToken }),
 };
 
 function renderApp(overrides: Partial<Services> = {}) {
@@ -108,6 +110,24 @@ describe('session controls', () => {
     expect(alert).toHaveTextContent('Failed to fetch');
   });
 
+  it('explains a LiveKit server it cannot reach', async () => {
+    const { user } = renderApp({
+      ...connected,
+      createRoom: () => {
+        const room = fakeRoom([]);
+        room.connect = () => Promise.reject(new Error('could not establish signal connection'));
+        return room;
+      },
+    });
+    await user.click(screen.getByRole('button', { name: 'Start session' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not connect to LiveKit');
+    expect(alert).toHaveTextContent('could not establish signal connection');
+    expect(alert).toHaveTextContent('ws://127.0.0.1:7880');
+    expect(screen.getByRole('button', { name: 'Start session' })).toBeInTheDocument();
+    expect(screen.getByText('Not connected.')).toBeInTheDocument();
+  });
+
   it('keeps the passcode for the tab (sessionStorage)', () => {
     const services = fakeServices();
     services.stored.set(PASSCODE_STORAGE_KEY, 'kept');
@@ -121,14 +141,13 @@ describe('session controls', () => {
 
   it('connects with the token and explains a denied microphone', async () => {
     denyMicrophone();
-    const connectRoom = vi.fn<Services['connectRoom']>(() => Promise.resolve());
-    const { user } = renderApp({ ...connected, connectRoom });
+    const { user, services } = renderApp(connected);
     await user.click(screen.getByRole('button', { name: 'Start session' }));
 
-    await waitFor(() => expect(connectRoom).toHaveBeenCalled());
-    expect(connectRoom.mock.calls[0]![1]).toEqual({
+    await waitFor(() => expect(services.connections).toHaveLength(1));
+    expect(services.connections[0]).toEqual({
       serverUrl: 'ws://127.0.0.1:7880',
-      participantToken: 'jwt',
+      participantToken,
     });
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Microphone access was denied');
@@ -137,6 +156,30 @@ describe('session controls', () => {
 
     await user.click(screen.getByRole('button', { name: 'End session' }));
     expect(screen.getByText('Session ended.')).toBeInTheDocument();
+  });
+
+  it('ends the session when the room closes, and asks for a new token for the next one', async () => {
+    denyMicrophone();
+    const fetchToken = vi.fn<TokenFetcher>(connected.fetchToken);
+    const { user, services } = renderApp({ fetchToken });
+    expect(fetchToken).not.toHaveBeenCalled(); // nothing is fetched before Start
+    await user.click(screen.getByRole('button', { name: 'Start session' }));
+    await screen.findByRole('button', { name: 'End session' });
+
+    const room = services.rooms[0]!;
+    act(() => {
+      room.state = ConnectionState.Disconnected;
+      room.emit(RoomEvent.ConnectionStateChanged, ConnectionState.Disconnected);
+      room.emit(RoomEvent.Disconnected, DisconnectReason.ROOM_DELETED);
+    });
+    expect(screen.getByText('Session ended.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Start session' })).toBeInTheDocument();
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+
+    await user.click(screen.getByRole('button', { name: 'Start session' }));
+    await screen.findByRole('button', { name: 'End session' });
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    expect(services.connections).toHaveLength(2);
   });
 
   it('warns when the agent has not joined 10 s after connecting', async () => {

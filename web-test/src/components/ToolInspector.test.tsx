@@ -2,7 +2,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAgentEvent, type ToolCallEvent } from '../agent-events';
+import { parseAgentEvent, type ToolCallEvent } from '@ecommerce-voicebot/contracts';
 import type { Received } from '../record';
 import { ToolInspector } from './ToolInspector';
 import { toolCallMessage } from '../testing/agent-event-fixtures';

@@ -1,6 +1,6 @@
 // Every tool call the agent made (from `agent.events` tool_call messages): arguments, result or
 // error, status and duration.
-import type { ToolCallEvent, ToolStatus } from '../agent-events';
+import type { ToolCallEvent, ToolStatus } from '@ecommerce-voicebot/contracts';
 import { formatClock, formatClockPrecise, formatJson, formatMs, formatOffset } from '../format';
 import type { Received } from '../record';
 

@@ -1,5 +1,5 @@
 // Session latency statistics from the agent's per-turn `latency` events (pure functions).
-import type { LatencyEvent } from '../agent-events';
+import type { LatencyEvent } from '@ecommerce-voicebot/contracts';
 
 export const LATENCY_METRICS = [
   'endOfSpeechToFirstAudioMs',

@@ -1,7 +1,11 @@
 // @vitest-environment jsdom
 import { cleanup, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AGENT_EVENTS_TOPIC, parseAgentEvent, type AgentEvent } from '../agent-events';
+import {
+  AGENT_EVENTS_TOPIC,
+  parseAgentEvent,
+  type AgentEvent,
+} from '@ecommerce-voicebot/contracts';
 import { useAgentEvents, type DataListener, type DataSubscriber } from './useAgentEvents';
 import { toolCallMessage } from '../testing/agent-event-fixtures';
 

@@ -1,7 +1,11 @@
 // Reads the agent's `agent.events` data topic and hands on only messages that match the contract.
 import { useEffect, useRef } from 'react';
 import { RoomEvent, type DataPacket_Kind, type RemoteParticipant, type Room } from 'livekit-client';
-import { AGENT_EVENTS_TOPIC, decodeAgentEvent, type AgentEvent } from '../agent-events';
+import {
+  AGENT_EVENTS_TOPIC,
+  decodeAgentEvent,
+  type AgentEvent,
+} from '@ecommerce-voicebot/contracts';
 
 export type DataListener = (payload: Uint8Array, topic: string | undefined) => void;
 /** Subscribes a listener to the room's data packets; returns the unsubscribe function. */

@@ -1,5 +1,8 @@
 // One QA session: token → room → microphone (optionally through the phone filter) → hang up.
+// components-react's useSession owns the room's connection (SessionProvider in App); the token
+// request, the microphone, the phone filter and the disconnect reason stay here (see README).
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSession, type UseSessionReturn } from '@livekit/components-react';
 import {
   ConnectionState,
   DisconnectReason,
@@ -12,7 +15,8 @@ import { PHONE_AUDIO_PROCESSOR } from '../audio/phone-processor';
 import { maskPhone } from '../caller-id';
 import { describeMicrophoneError } from '../media-errors';
 import type { Services } from '../services';
-import { describeTokenError, tokenErrorFromSdk, type ErrorDescription } from '../token';
+import { describeTokenError, TokenError, type ErrorDescription, type TokenRequest } from '../token';
+import { sessionTokenSource } from '../token-source';
 import type { RecordDispatch } from './useSessionRecord';
 
 export type SessionPhase =
@@ -25,19 +29,16 @@ export interface SessionError extends ErrorDescription {
   status?: number | undefined;
 }
 
-export interface StartOptions {
-  passcode: string;
-  /** E.164, already checked; undefined = no caller ID. */
-  callerNumber?: string | undefined;
-}
+export type StartOptions = TokenRequest;
 
 export interface QaSession {
+  /** components-react's session (for SessionProvider); its room is the page's only room. */
+  session: UseSessionReturn;
   phase: SessionPhase;
   /** The session's room while it is connecting or connected. */
   room: Room | undefined;
   /** Changes with every session (a React key for per-session state). */
   sessionKey: number;
-  serverUrl: string | undefined;
   error: SessionError | undefined;
   microphoneError: ErrorDescription | undefined;
   microphoneOn: boolean;
@@ -47,6 +48,7 @@ export interface QaSession {
   /** The phone filter is on the published microphone track right now. */
   phoneAudioActive: boolean;
   phoneAudioError: ErrorDescription | undefined;
+  /** Settles once the agent is ready (useSession's `start`) or the start failed or was ended. */
   start(options: StartOptions): Promise<void>;
   end(): void;
   setMicrophoneOn(on: boolean): Promise<void>;
@@ -81,11 +83,18 @@ function microphoneTrack(room: Room): LocalAudioTrack | undefined {
   return room.localParticipant.getTrackPublication(Track.Source.Microphone)?.audioTrack;
 }
 
+/** The phase while the session has its token: from the room's connection state. */
+function roomPhase(state: ConnectionState): SessionPhase {
+  if (state === ConnectionState.Connected) return 'connected';
+  if (state === ConnectionState.Reconnecting || state === ConnectionState.SignalReconnecting)
+    return 'reconnecting';
+  return 'connecting';
+}
+
 export function useQaSession(services: Services, dispatch: RecordDispatch): QaSession {
-  const [phase, setPhase] = useState<SessionPhase>('idle');
-  const [room, setRoom] = useState<Room>();
+  /** Idle, waiting for the token, in the room (its own state tells how far), or ended. */
+  const [stage, setStage] = useState<'idle' | 'requesting-token' | 'in-room' | 'ended'>('idle');
   const [sessionKey, setSessionKey] = useState(0);
-  const [serverUrl, setServerUrl] = useState<string>();
   const [error, setError] = useState<SessionError>();
   const [microphoneError, setMicrophoneError] = useState<ErrorDescription>();
   const [microphoneOn, setMicrophoneOnState] = useState(false);
@@ -95,10 +104,15 @@ export function useQaSession(services: Services, dispatch: RecordDispatch): QaSe
   const [phoneAudioActive, setPhoneAudioActive] = useState(false);
   const [phoneAudioError, setPhoneAudioError] = useState<ErrorDescription>();
 
-  /** The current room; an older room's events are ignored. */
-  const roomRef = useRef<Room | undefined>(undefined);
-  /** Bumped by every start and end, so a start still awaiting the network knows it is stale. */
+  /** Bumped by every start and end, so work still awaiting the network knows it is stale. */
   const attemptRef = useRef(0);
+  /** Cancels the start in progress (useSession's `start` signal). */
+  const abortRef = useRef<AbortController | undefined>(undefined);
+  /** The session has its token (the record has a `start`) and has not ended yet. */
+  const inRoomRef = useRef(false);
+  /** The session got connected and has not ended: a disconnect now ends it. */
+  const liveRef = useRef(false);
+  const serverUrlRef = useRef<string | undefined>(undefined);
   const settingsRef = useRef({ phoneAudio, microphoneId });
   settingsRef.current = { phoneAudio, microphoneId };
 
@@ -108,10 +122,15 @@ export function useQaSession(services: Services, dispatch: RecordDispatch): QaSe
     [dispatch, services],
   );
 
+  const [tokens] = useState(() => sessionTokenSource(services.fetchToken));
+  const [room] = useState(() => services.createRoom());
+  const session = useSession(tokens.source, { room });
+  const { start: startSession, end: endSession } = session;
+
   /** Puts the phone filter on (or takes it off) the published microphone track. */
   const applyPhoneAudio = useCallback(
-    async (target: Room, on: boolean): Promise<void> => {
-      const track = microphoneTrack(target);
+    async (on: boolean): Promise<void> => {
+      const track = microphoneTrack(room);
       if (!track) {
         setPhoneAudioActive(false);
         return;
@@ -136,164 +155,167 @@ export function useQaSession(services: Services, dispatch: RecordDispatch): QaSe
         note('error', `phone audio ${on ? 'start' : 'stop'} failed: ${message}`);
       }
     },
-    [note, services],
+    [note, room, services],
   );
 
   const enableMicrophone = useCallback(
-    async (target: Room, on: boolean): Promise<void> => {
+    async (on: boolean): Promise<void> => {
+      const attempt = attemptRef.current;
       setMicrophoneBusy(true);
       try {
         const { microphoneId: deviceId, phoneAudio: wantPhone } = settingsRef.current;
-        await target.localParticipant.setMicrophoneEnabled(
+        await room.localParticipant.setMicrophoneEnabled(
           on,
           on && deviceId ? { deviceId } : undefined,
         );
-        if (roomRef.current !== target) return;
+        if (attempt !== attemptRef.current) return;
         setMicrophoneOnState(on);
         setMicrophoneError(undefined);
-        if (on && wantPhone) await applyPhoneAudio(target, true);
+        if (on && wantPhone) await applyPhoneAudio(true);
       } catch (cause) {
-        if (roomRef.current !== target) return;
+        if (attempt !== attemptRef.current) return;
         const description = describeMicrophoneError(cause);
-        setMicrophoneOnState(target.localParticipant.isMicrophoneEnabled);
+        setMicrophoneOnState(room.localParticipant.isMicrophoneEnabled);
         setMicrophoneError(description);
         note('error', `${description.title}: ${description.message}`);
       } finally {
         setMicrophoneBusy(false);
       }
     },
-    [applyPhoneAudio, note],
+    [applyPhoneAudio, note, room],
   );
 
-  const resetRoomState = useCallback(() => {
-    roomRef.current = undefined;
-    setRoom(undefined);
+  /** Leaves the session's state (not the room: the caller disconnects it, or it is gone). */
+  const leave = useCallback(() => {
+    attemptRef.current++;
+    tokens.disarm();
+    abortRef.current?.abort();
+    inRoomRef.current = false;
+    liveRef.current = false;
     setMicrophoneOnState(false);
     setPhoneAudioActive(false);
-  }, []);
+  }, [tokens]);
 
-  const attachListeners = useCallback(
-    (target: Room) => {
-      target
-        .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
-          if (roomRef.current !== target) return; // ended by the tester, already handled
-          const explanation = explainDisconnect(reason);
-          note(reason === DisconnectReason.ROOM_DELETED ? 'info' : 'warning', explanation);
-          dispatch({ type: 'end', at: services.now(), reason: reasonName(reason) });
-          resetRoomState();
-          setPhase('ended');
-        })
-        .on(RoomEvent.ConnectionStateChanged, (state: ConnectionState) => {
-          if (roomRef.current !== target) return;
-          if (
-            state === ConnectionState.Reconnecting ||
-            state === ConnectionState.SignalReconnecting
-          )
-            setPhase('reconnecting');
-          else if (state === ConnectionState.Connected) setPhase('connected');
-        })
-        .on(RoomEvent.MediaDevicesError, (cause: Error) => {
-          if (roomRef.current !== target) return;
-          setMicrophoneError(describeMicrophoneError(cause));
-        });
-    },
-    [dispatch, note, resetRoomState, services],
-  );
+  // What useSession does not tell: why the room went away, and microphone failures mid-session.
+  useEffect(() => {
+    const onDisconnected = (reason?: DisconnectReason) => {
+      if (!liveRef.current) return; // ended by the tester, or a failed start: handled there
+      leave();
+      note(
+        reason === DisconnectReason.ROOM_DELETED ? 'info' : 'warning',
+        explainDisconnect(reason),
+      );
+      dispatch({ type: 'end', at: services.now(), reason: reasonName(reason) });
+      setStage('ended');
+    };
+    const onMediaDevicesError = (cause: Error) => {
+      if (inRoomRef.current) setMicrophoneError(describeMicrophoneError(cause));
+    };
+    room
+      .on(RoomEvent.Disconnected, onDisconnected)
+      .on(RoomEvent.MediaDevicesError, onMediaDevicesError);
+    return () => {
+      room
+        .off(RoomEvent.Disconnected, onDisconnected)
+        .off(RoomEvent.MediaDevicesError, onMediaDevicesError);
+    };
+  }, [dispatch, leave, note, room, services]);
+
+  // The room of the session in progress connected: record it and turn the microphone on.
+  const connected = stage === 'in-room' && session.connectionState === ConnectionState.Connected;
+  useEffect(() => {
+    if (!connected || liveRef.current) return;
+    liveRef.current = true;
+    dispatch({
+      type: 'connected',
+      room: room.name,
+      identity: room.localParticipant.identity,
+      serverUrl: serverUrlRef.current ?? '',
+    });
+    void enableMicrophone(true);
+  }, [connected, dispatch, enableMicrophone, room]);
 
   const start = useCallback(
     async ({ passcode, callerNumber }: StartOptions): Promise<void> => {
+      abortRef.current?.abort();
+      const abort = new AbortController();
+      abortRef.current = abort;
       const attempt = ++attemptRef.current;
+      tokens.arm({ passcode, callerNumber }, ({ serverUrl }) => {
+        if (attempt !== attemptRef.current) return false;
+        inRoomRef.current = true;
+        serverUrlRef.current = serverUrl;
+        dispatch({
+          type: 'start',
+          at: services.now(),
+          settings: {
+            phoneAudio: settingsRef.current.phoneAudio,
+            callerNumberMasked: callerNumber === undefined ? undefined : maskPhone(callerNumber),
+          },
+        });
+        setSessionKey((key) => key + 1);
+        setStage('in-room');
+        return true;
+      });
       setError(undefined);
       setMicrophoneError(undefined);
       setPhoneAudioError(undefined);
-      setPhase('requesting-token');
-
-      let details;
-      try {
-        details = await services.fetchToken({ passcode, callerNumber });
-      } catch (cause) {
-        if (attempt !== attemptRef.current) return;
-        const tokenError = tokenErrorFromSdk(cause);
-        setError({
-          kind: 'token',
-          code: tokenError.code,
-          status: tokenError.status,
-          ...describeTokenError(tokenError, callerNumber !== undefined),
-        });
-        setPhase('idle');
-        return;
-      }
-      if (attempt !== attemptRef.current) return;
-
-      const target = services.createRoom();
-      roomRef.current = target;
-      attachListeners(target);
-      dispatch({
-        type: 'start',
-        at: services.now(),
-        settings: {
-          phoneAudio: settingsRef.current.phoneAudio,
-          callerNumberMasked: callerNumber === undefined ? undefined : maskPhone(callerNumber),
-        },
-      });
-      setServerUrl(details.serverUrl);
-      setRoom(target);
-      setSessionKey((key) => key + 1);
-      setPhase('connecting');
+      setStage('requesting-token');
 
       try {
-        await services.connectRoom(target, details);
+        // The microphone is ours to start: with the chosen device and the phone filter, and a
+        // denied microphone must not fail the session. This resolves only once the agent the
+        // token dispatches is ready: the session itself runs from the room's connection on.
+        await startSession({ signal: abort.signal, tracks: { microphone: { enabled: false } } });
       } catch (cause) {
         if (attempt !== attemptRef.current) return;
+        const wasInRoom = inRoomRef.current;
+        leave();
+        setStage('idle');
+        if (cause instanceof TokenError) {
+          setError({
+            kind: 'token',
+            code: cause.code,
+            status: cause.status,
+            ...describeTokenError(cause, callerNumber !== undefined),
+          });
+          return;
+        }
         const message = cause instanceof Error ? cause.message : String(cause);
         setError({
           kind: 'connection',
           title: 'Could not connect to LiveKit',
           message,
           hint:
-            `The token API sent the server ${details.serverUrl}. Check that this browser can ` +
+            `The token API sent the server ${serverUrlRef.current}. Check that this browser can ` +
             'reach it (LIVEKIT_PUBLIC_URL on the token API, STACK_IP, firewall for the WebRTC ' +
             'ports) and that livekit-server is running.',
         });
-        note('error', `connection failed: ${message}`);
-        dispatch({ type: 'end', at: services.now(), reason: 'connection_failed' });
-        resetRoomState();
-        setPhase('idle');
-        return;
+        if (wasInRoom) {
+          note('error', `connection failed: ${message}`);
+          dispatch({ type: 'end', at: services.now(), reason: 'connection_failed' });
+        }
+        void room.disconnect();
       }
-      if (attempt !== attemptRef.current) {
-        void target.disconnect();
-        return;
-      }
-      dispatch({
-        type: 'connected',
-        room: target.name,
-        identity: target.localParticipant.identity,
-        serverUrl: details.serverUrl,
-      });
-      setPhase('connected');
-      await enableMicrophone(target, true);
     },
-    [attachListeners, dispatch, enableMicrophone, note, resetRoomState, services],
+    [dispatch, leave, note, room, services, startSession, tokens],
   );
 
   const end = useCallback(() => {
-    attemptRef.current++;
-    const target = roomRef.current;
-    if (!target) {
-      setPhase((current) => (current === 'requesting-token' ? 'idle' : current));
+    const wasInRoom = inRoomRef.current;
+    leave();
+    if (!wasInRoom) {
+      setStage((current) => (current === 'requesting-token' ? 'idle' : current));
       return;
     }
     dispatch({ type: 'end', at: services.now(), reason: 'ended_by_tester' });
-    resetRoomState();
-    setPhase('ended');
-    void target.disconnect();
-  }, [dispatch, resetRoomState, services]);
+    setStage('ended');
+    void endSession();
+  }, [dispatch, endSession, leave, services]);
 
   const setMicrophoneOn = useCallback(
     async (on: boolean) => {
-      const target = roomRef.current;
-      if (target) await enableMicrophone(target, on);
+      if (inRoomRef.current) await enableMicrophone(on);
     },
     [enableMicrophone],
   );
@@ -302,45 +324,39 @@ export function useQaSession(services: Services, dispatch: RecordDispatch): QaSe
     async (deviceId: string) => {
       setMicrophoneId(deviceId);
       settingsRef.current = { ...settingsRef.current, microphoneId: deviceId };
-      const target = roomRef.current;
-      if (!target || !microphoneTrack(target)) return;
+      if (!inRoomRef.current || !microphoneTrack(room)) return;
       try {
-        await target.switchActiveDevice('audioinput', deviceId);
+        await room.switchActiveDevice('audioinput', deviceId);
         dispatch({ type: 'settings', settings: { microphone: deviceId } });
       } catch (cause) {
         setMicrophoneError(describeMicrophoneError(cause));
       }
     },
-    [dispatch],
+    [dispatch, room],
   );
 
   const setPhoneAudio = useCallback(
     async (on: boolean) => {
       setPhoneAudioState(on);
       settingsRef.current = { ...settingsRef.current, phoneAudio: on };
-      const target = roomRef.current;
-      if (!target) return;
+      if (!inRoomRef.current) return;
       dispatch({ type: 'settings', settings: { phoneAudio: on } });
       note('info', `phone audio ${on ? 'on' : 'off'}`);
-      await applyPhoneAudio(target, on);
+      await applyPhoneAudio(on);
     },
     [applyPhoneAudio, dispatch, note],
   );
 
-  // Leaving the page (or unmounting in tests) hangs up.
-  useEffect(
-    () => () => {
-      attemptRef.current++;
-      void roomRef.current?.disconnect();
-    },
-    [],
-  );
+  // Leaving the page (or unmounting in tests): a token still on its way must not connect.
+  // useSession disconnects the room itself.
+  useEffect(() => leave, [leave]);
 
+  const inRoom = stage === 'in-room';
   return {
-    phase,
-    room,
+    session,
+    phase: inRoom ? roomPhase(session.connectionState) : stage,
+    room: inRoom ? room : undefined,
     sessionKey,
-    serverUrl,
     error,
     microphoneError,
     microphoneOn,

@@ -1,0 +1,173 @@
+// One phone call (or browser test session): everything the agent does between the caller joining
+// the room and the room closing.
+import type { llm } from '@livekit/agents';
+import { type JobContext, voice } from '@livekit/agents';
+import { ParticipantKind, type RemoteParticipant } from '@livekit/rtc-node';
+import { SipClient } from 'livekit-server-sdk';
+import type { Logger } from 'pino';
+import { QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
+import type { AgentConfig } from '../config.js';
+import { createMcpToolset } from '../mcp/toolset.js';
+import { createRealtimeModel } from '../model/realtime-model.js';
+import { createCallObserver } from '../observability/call-observer.js';
+import { createCallRecorder, maskPhone } from '../observability/call-record.js';
+import { createRoomPublisher } from '../observability/data-topic.js';
+import { roomForLog } from '../observability/redact.js';
+import { createCallGuard } from './call-guard.js';
+import { createEndCallTool, createTransferTool, type CallerInfo } from './call-control-tools.js';
+import { createDtmfCollector, typedInput } from './dtmf.js';
+import { FALLBACK_CLIPS, playClip, readWavClip } from './fallback-audio.js';
+import { buildInstructions } from './prompt.js';
+import { createSupportAgent } from './support-agent.js';
+
+export interface CallDeps {
+  config: Readonly<AgentConfig>;
+  /** The local VAD; null with the model's own turn detection. */
+  vad: voice.AgentSessionOptions['vad'];
+  logger: Logger;
+}
+
+export function describeCaller(participant: RemoteParticipant): {
+  caller: CallerInfo;
+  callerNumber: string | undefined;
+  callId: string | undefined;
+} {
+  const sip = participant.kind === ParticipantKind.SIP;
+  const attributes = participant.attributes;
+  return {
+    caller: { kind: sip ? 'sip' : 'web', identity: participant.identity },
+    callerNumber:
+      (sip ? attributes['sip.phoneNumber'] : attributes[QA_CALLER_NUMBER_ATTRIBUTE]) || undefined,
+    callId: sip ? attributes['sip.callID'] : undefined,
+  };
+}
+
+export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
+  const { config } = deps;
+  await ctx.connect();
+  const participant = await ctx.waitForParticipant();
+  const { caller, callerNumber, callId: sipCallId } = describeCaller(participant);
+  const callId = sipCallId ?? ctx.job.id;
+  const logger = deps.logger.child({
+    callId,
+    room: roomForLog(ctx.room.name),
+    callerKind: caller.kind,
+  });
+  logger.info({ callerId: callerNumber !== undefined }, 'call started');
+
+  const recorder = createCallRecorder({
+    dir: config.callsDir,
+    callId,
+    startedAt: Date.now(),
+    callerNumberMasked: callerNumber === undefined ? undefined : maskPhone(callerNumber),
+    kind: caller.kind,
+    logger,
+  });
+  const toolset = createMcpToolset({
+    connection: config.mcp,
+    callerNumber,
+    toolTimeoutMs: config.toolTimeoutMs,
+    logger,
+    onToolCall: (event) => observer.toolCall(event),
+  });
+  let endReason = 'room_closed';
+  const tools: llm.ToolContextEntry[] = [
+    toolset,
+    createEndCallTool(() => (endReason = 'agent_ended_call')),
+  ];
+  const transferTo = config.transferTo;
+  // Transfers go through the server API with the worker's own credentials.
+  const sip = new SipClient(
+    config.livekit?.url ?? '',
+    config.livekit?.apiKey,
+    config.livekit?.apiSecret,
+  );
+  const transfer = (identity: string, to: string) =>
+    sip.transferSipParticipant(ctx.room.name!, identity, to, { playDialtone: false });
+  if (transferTo !== undefined) {
+    tools.push(
+      createTransferTool({
+        transferTo,
+        caller: () => caller,
+        transfer,
+        onTransferred: () => (endReason = 'transferred'),
+      }),
+    );
+  }
+
+  const session = new voice.AgentSession({
+    llm: createRealtimeModel(config),
+    vad: deps.vad,
+    turnHandling:
+      config.turnDetection === 'vad'
+        ? { turnDetection: 'vad', endpointing: { minDelay: config.endpointingMinDelayMs } }
+        : { turnDetection: 'realtime_llm' },
+    userAwayTimeout: config.userAwaySeconds,
+  });
+  const observer = createCallObserver({
+    session,
+    callId,
+    callerNumber,
+    publisher: ctx.room.localParticipant
+      ? createRoomPublisher(ctx.room.localParticipant)
+      : undefined,
+    recorder,
+    logger,
+  });
+
+  const hangUp = async (reason: string): Promise<void> => {
+    endReason = reason;
+    logger.info({ reason }, 'ending call');
+    await ctx
+      .deleteRoom()
+      .catch((error: unknown) => logger.error({ err: error }, 'could not delete the room'));
+    ctx.shutdown(reason);
+  };
+  const guard = createCallGuard({
+    session: session as unknown as Parameters<typeof createCallGuard>[0]['session'],
+    maxCallSeconds: config.maxCallSeconds,
+    hangUp,
+    onModelLost: async () => {
+      logger.error('model connection lost; playing the recorded apology');
+      const canTransfer = transferTo !== undefined && caller.kind === 'sip';
+      try {
+        await playClip(
+          ctx.room,
+          await readWavClip(canTransfer ? FALLBACK_CLIPS.apologyTransfer : FALLBACK_CLIPS.apology),
+        );
+        if (canTransfer) {
+          await transfer(caller.identity, transferTo);
+          endReason = 'transferred_after_model_failure';
+          ctx.shutdown(endReason);
+          return;
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'fallback after model failure failed');
+      }
+      await hangUp('model_failure');
+    },
+  });
+
+  // Keypad: digits typed then # reach the model as the caller's input.
+  const dtmf = createDtmfCollector({
+    onSubmit: (digits) => {
+      logger.info({ digits: digits.length }, 'keypad input');
+      session.generateReply({ userInput: typedInput(digits) });
+    },
+  });
+  ctx.room.on('dtmfReceived', (_code, digit, from) => {
+    if (from.identity === participant.identity) dtmf.press(digit);
+  });
+
+  ctx.addShutdownCallback(async () => {
+    guard.stop();
+    await observer.end(endReason);
+    logger.info({ reason: endReason }, 'call ended');
+  });
+
+  const agent = createSupportAgent({
+    instructions: buildInstructions({ canTransfer: transferTo !== undefined }),
+    tools,
+  });
+  await session.start({ agent, room: ctx.room });
+}

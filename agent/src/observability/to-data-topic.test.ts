@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { CallEvent } from './call-event.js';
+import { toAgentEventMessage } from './to-data-topic.js';
+
+describe('toAgentEventMessage', () => {
+  it('sends a tool call without the record-only fields, in the contract order', () => {
+    const event: CallEvent = {
+      type: 'tool_call',
+      at: 2_000,
+      turn: 1,
+      callId: 'call_1',
+      name: 'get_order_status',
+      args: { order_id: 'O9002' },
+      startedAt: 1_900,
+      durationMs: 100,
+      status: 'ok',
+      result: { status: 'found' },
+      error: undefined,
+      source: 'toolset',
+    };
+    expect(JSON.stringify(toAgentEventMessage(event))).toBe(
+      '{"type":"tool_call","v":1,"at":2000,"callId":"call_1","name":"get_order_status",' +
+        '"args":{"order_id":"O9002"},"status":"ok","durationMs":100,"result":{"status":"found"}}',
+    );
+  });
+
+  it("sends a turn's latency without its timestamps and counts", () => {
+    expect(
+      toAgentEventMessage({
+        type: 'latency',
+        at: 5_000,
+        turn: 2,
+        endOfSpeechAt: 3_000,
+        firstAudioAt: 4_000,
+        endOfSpeechToFirstAudioMs: 1_000,
+        eouDelayMs: 600,
+        transcriptionDelayMs: 120,
+        ttftMs: 300,
+        toolMs: 0,
+        toolCalls: 0,
+      }),
+    ).toEqual({
+      type: 'latency',
+      v: 1,
+      at: 5_000,
+      turn: 2,
+      eouDelayMs: 600,
+      endOfSpeechToFirstAudioMs: 1_000,
+      ttftMs: 300,
+      toolMs: 0,
+    });
+  });
+
+  it('keeps the transcript and error messages off the data topic', () => {
+    expect(
+      toAgentEventMessage({
+        type: 'turn',
+        at: 1,
+        index: 1,
+        role: 'user',
+        text: 'hello',
+        interrupted: false,
+        itemId: 'i1',
+        createdAt: 1,
+      }),
+    ).toBeUndefined();
+    expect(
+      toAgentEventMessage({
+        type: 'error',
+        at: 1,
+        errorType: 'realtime_model_error',
+        message: 'quota',
+        recoverable: false,
+      }),
+    ).toBeUndefined();
+  });
+});

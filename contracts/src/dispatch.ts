@@ -1,0 +1,14 @@
+// What the token API, the SIP dispatch rules and the web tester share with the agent worker.
+
+/**
+ * The name the worker registers under for explicit dispatch. The token API puts it in testers'
+ * tokens and SIP dispatch rules put it in their room configuration: all three must agree.
+ */
+export const DEFAULT_AGENT_NAME = 'ecommerce-support';
+
+/**
+ * Set by the token API on a QA tester's participant when caller-ID testing is allowed: the agent
+ * then treats the session like a call from that number. Testers cannot set their own attributes
+ * (their tokens lack canUpdateOwnMetadata), so the value is as trusted as the token API.
+ */
+export const QA_CALLER_NUMBER_ATTRIBUTE = 'qa.caller_number';

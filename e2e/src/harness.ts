@@ -1,0 +1,185 @@
+// One local stack for the phone-call scenarios, run inside the test network namespace, with the
+// Realtime emulator in this process so each scenario scripts the model and reads what it got.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RoomServiceClient } from 'livekit-server-sdk';
+import { pino } from 'pino';
+import {
+  createRealtimeEmulator,
+  loadScenarioFile,
+  SCENARIOS_DIR,
+  type RealtimeEmulator,
+  type Scenario,
+  type ScenarioInput,
+} from '@ecommerce-voicebot/realtime-emulator';
+import { createSipCaller, type SipCaller } from '@ecommerce-voicebot/sip-caller';
+import { PORTS, startStack, type Stack } from '@ecommerce-voicebot/stack';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEV_NUMBER = '+15550100';
+/** C5000 Ana García's number on file (data/customers.csv). */
+export const KNOWN_CALLER = '+14155550100';
+export const UNKNOWN_CALLER = '+12025550199';
+export const TRANSFER_TO = 'tel:+15550100200';
+
+export interface Harness {
+  ip: string;
+  stack: Stack;
+  emulator: RealtimeEmulator;
+  rooms: RoomServiceClient;
+  secrets: { username: string; password: string; qaPasscode: string };
+  callsDir: string;
+  /** A SIP caller on the test network, closed by `close()`. */
+  caller(options?: { password?: string; t1Ms?: number }): SipCaller;
+  /** Speech for a caller's turn: espeak-ng at 8 kHz. */
+  speech(text: string): string;
+  /** The support script the emulator starts with (tools/realtime-emulator/scenarios/support-call.json). */
+  baseScenario: Scenario;
+  scenario(input: Partial<ScenarioInput>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: {
+    env?: Record<string, string>;
+    /** Long benchmarks cap what the emulator keeps (every audio chunk is recorded). */
+    maxRecordedEvents?: number;
+    /** The stack's log: test-artifacts/e2e/<name>.stack.log, one per test file or benchmark. */
+    name?: string;
+  } = {},
+): Promise<Harness> {
+  const ip = process.env.STACK_IP;
+  if (process.env.IN_TEST_NETNS !== '1' || ip === undefined) {
+    throw new Error(
+      'the phone-call scenarios run inside the test network namespace: use `npm run test:e2e`',
+    );
+  }
+  const artifacts = join(ROOT, 'test-artifacts/e2e');
+  mkdirSync(artifacts, { recursive: true });
+  const stackLog = createWriteStream(join(artifacts, `${options.name ?? 'e2e'}.stack.log`));
+  const callsDir = mkdtempSync(join(tmpdir(), 'calls-'));
+  const secrets = {
+    username: 'e2e-caller',
+    password: randomBytes(12).toString('base64url'),
+    qaPasscode: randomBytes(12).toString('base64url'),
+  };
+  const apiKey = `API${randomBytes(6).toString('hex')}`;
+  const apiSecret = randomBytes(32).toString('base64url');
+
+  const baseScenario = await loadScenarioFile(join(SCENARIOS_DIR, 'support-call.json'));
+  const emulator = await createRealtimeEmulator({
+    scenario: baseScenario,
+    logger: pino({ level: 'silent' }),
+    host: '127.0.0.1',
+    // The SIP caller's clock, so emulator event times and RTP times compare directly.
+    now: () => performance.timeOrigin + performance.now(),
+    ...(options.maxRecordedEvents === undefined
+      ? {}
+      : { maxRecordedEvents: options.maxRecordedEvents }),
+  });
+  const stack = await startStack({
+    root: ROOT,
+    ip,
+    offline: true,
+    emulatorUrl: emulator.url,
+    onLine: (line) => stackLog.write(`${line}\n`),
+    env: {
+      ...process.env,
+      LIVEKIT_API_KEY: apiKey,
+      LIVEKIT_API_SECRET: apiSecret,
+      MCP_AUTH_TOKEN: randomBytes(24).toString('base64url'),
+      SIP_USERNAME: secrets.username,
+      SIP_PASSWORD: secrets.password,
+      QA_PASSCODE: secrets.qaPasscode,
+      CALLS_DIR: callsDir,
+      TRANSFER_TO,
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+  });
+  // Ready: startStack waited for each health check (the agent worker's once it is connected to
+  // livekit-server). A call that comes before its warm job processes are up waits for one.
+  const rooms = new RoomServiceClient(`http://127.0.0.1:${PORTS.livekit}`, apiKey, apiSecret);
+  const callers: SipCaller[] = [];
+  const speechDir = mkdtempSync(join(tmpdir(), 'speech-'));
+  let speechCount = 0;
+
+  return {
+    ip,
+    stack,
+    emulator,
+    rooms,
+    secrets,
+    callsDir,
+    baseScenario,
+    caller(options = {}) {
+      const caller = createSipCaller({
+        server: { host: ip, port: PORTS.sip },
+        localAddress: ip,
+        username: secrets.username,
+        password: options.password ?? secrets.password,
+        to: DEV_NUMBER,
+        from: KNOWN_CALLER,
+        ...(options.t1Ms === undefined ? {} : { timers: { t1Ms: options.t1Ms } }),
+      });
+      callers.push(caller);
+      return caller;
+    },
+    speech(text) {
+      const raw = join(speechDir, `${speechCount}.raw.wav`);
+      const wav = join(speechDir, `${speechCount++}.wav`);
+      execFileSync('espeak-ng', ['-v', 'en-us', '-w', raw, text]);
+      execFileSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', wav]);
+      return wav;
+    },
+    async scenario(input) {
+      emulator.setScenario({ ...baseScenario, ...input, audioPacing: 'realtime' } as ScenarioInput);
+    },
+    async close() {
+      await Promise.all(callers.map((caller) => caller.close()));
+      await stack.stop();
+      await emulator.close();
+      stackLog.end();
+    },
+  };
+}
+
+/**
+ * Waits until the agent worker runs no call, so a scenario's emulator sessions and tool calls are
+ * its own (overlapping calls are the concurrency benchmark's subject).
+ */
+export async function agentIdle(): Promise<void> {
+  await eventually(
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${PORTS.agentHealth}/worker`).catch(
+        () => undefined,
+      );
+      const status = response?.ok
+        ? ((await response.json()) as { active_jobs?: number })
+        : undefined;
+      return status?.active_jobs === 0 ? true : undefined;
+    },
+    30_000,
+    'the agent worker to finish its calls',
+  );
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,81 @@
+// `npm start`'s settings, read once from the environment (.env plus the shell's): the only module
+// of the runner that reads it. Errors name the variable.
+import { networkInterfaces } from 'node:os';
+import { z } from 'zod';
+import type { StackSecrets } from './stack.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface StackConfig {
+  /** Address advertised for WebRTC and SIP media. */
+  readonly ip: string;
+  readonly offline: boolean;
+  readonly secrets: Readonly<StackSecrets>;
+  /** Everything the services get: .env and the shell's environment. */
+  readonly env: Readonly<NodeJS.ProcessEnv>;
+}
+
+const SECRET_NAMES = [
+  'LIVEKIT_API_KEY',
+  'LIVEKIT_API_SECRET',
+  'MCP_AUTH_TOKEN',
+  'SIP_USERNAME',
+  'SIP_PASSWORD',
+] as const satisfies readonly (keyof StackSecrets)[];
+
+const required = z.string().trim().min(1);
+const ipv4 = z.ipv4();
+
+function firstNonLoopbackIPv4(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? [])
+      if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return undefined;
+}
+
+export interface LoadOptions {
+  offline: boolean;
+  /** Defaults to the machine's first non-loopback IPv4 (tests pass their own). */
+  defaultIp?: () => string | undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions): StackConfig {
+  const secrets = {} as StackSecrets;
+  for (const name of SECRET_NAMES) {
+    const parsed = required.safeParse(env[name]);
+    if (!parsed.success)
+      throw new ConfigError(
+        name,
+        'is not set in .env (run `npm run setup` on a fresh clone, or set it)',
+      );
+    secrets[name] = parsed.data;
+  }
+  const ip = env.STACK_IP || (options.defaultIp ?? firstNonLoopbackIPv4)();
+  if (ip === undefined)
+    throw new ConfigError(
+      'STACK_IP',
+      'no non-loopback IPv4 address found: set it (WebRTC ignores loopback)',
+    );
+  if (!ipv4.safeParse(ip).success)
+    throw new ConfigError('STACK_IP', `is not an IPv4 address: ${ip}`);
+  if (!options.offline && !env.OPENAI_API_KEY && !env.AZURE_OPENAI_ENDPOINT)
+    throw new ConfigError(
+      'OPENAI_API_KEY',
+      'is not set: set it in .env, or run `npm start -- --offline` for the local Realtime emulator',
+    );
+  return Object.freeze({
+    ip,
+    offline: options.offline,
+    secrets: Object.freeze(secrets),
+    env: Object.freeze({ ...env }),
+  });
+}

@@ -1,0 +1,10 @@
+// The local stack as a library, for the e2e harness and the benchmarks; `npm start` runs main.ts.
+export {
+  PORTS,
+  startStack,
+  type RestartableService,
+  type Stack,
+  type StackOptions,
+  type StackSecrets,
+} from './stack.js';
+export type { ManagedProcess } from './processes.js';

@@ -1,0 +1,271 @@
+// The whole local stack, started in dependency order, each step waiting for its health check:
+// Redis, livekit-server, livekit-sip, the MCP server, (offline) the Realtime emulator, the agent
+// worker, the token API with the web tester; then the dev SIP trunk and dispatch rule are applied.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fillEnvTemplate } from '@ecommerce-voicebot/contracts';
+import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
+
+export const PORTS = Object.freeze({
+  redis: 6379,
+  livekit: 7880,
+  sip: 5060,
+  sipHealth: 8082,
+  mcp: 3001,
+  emulator: 8089,
+  agentHealth: 8081,
+  tokenApi: 3000,
+});
+
+export interface StackSecrets {
+  LIVEKIT_API_KEY: string;
+  LIVEKIT_API_SECRET: string;
+  MCP_AUTH_TOKEN: string;
+  SIP_USERNAME: string;
+  SIP_PASSWORD: string;
+}
+
+export interface StackOptions {
+  /** Repository root. */
+  root: string;
+  /** Address advertised for WebRTC and SIP media. */
+  ip: string;
+  /** Use the local Realtime emulator instead of OpenAI. */
+  offline: boolean;
+  /** The environment the services get (.env plus the shell's), secrets included. */
+  env: NodeJS.ProcessEnv & StackSecrets;
+  /** Output lines of every process, prefixed with its name. */
+  onLine?: (line: string) => void;
+  /** Reuse a Redis already answering on its port instead of starting one. */
+  reuseRedis?: boolean;
+  /** Offline with a Realtime emulator the caller runs (tests drive its scenario): not started here. */
+  emulatorUrl?: string;
+}
+
+export interface Stack {
+  livekitUrl: string;
+  sipUri: string;
+  mcpUrl: string;
+  testerUrl: string;
+  emulatorUrl: string | undefined;
+  processes: readonly ManagedProcess[];
+  /**
+   * Signals one service's process group (SIGTERM by default; SIGKILL for a crash), waits for it to
+   * exit, starts it again with the same configuration and waits for its health check.
+   */
+  restart(name: RestartableService, options?: { signal?: NodeJS.Signals }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type RestartableService = 'redis' | 'agent';
+
+async function redisAnswers(port: number): Promise<boolean> {
+  const { createConnection } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+async function waitForRedis(port: number, process: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await redisAnswers(port))) {
+    if (process.child.exitCode !== null) throw new Error('redis-server exited before it was ready');
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { root, ip, env } = options;
+  const tools = join(root, '.tools/bin');
+  const tsx = join(root, 'node_modules/.bin/tsx');
+  const started: ManagedProcess[] = [];
+  const launchers = new Map<RestartableService, () => Promise<ManagedProcess>>();
+  // Redis holds the SIP trunks and dispatch rules: it persists them (append-only file) so a Redis
+  // restart does not silently unconfigure the bridge.
+  const redisDir = mkdtempSync(join(tmpdir(), 'voicebot-redis-'));
+  const start = (
+    name: string,
+    command: string,
+    args: string[],
+    extraEnv: NodeJS.ProcessEnv = {},
+  ) => {
+    const managed = startProcess({
+      name,
+      command,
+      args,
+      cwd: root,
+      env: { ...env, ...extraEnv },
+      onLine: options.onLine,
+    });
+    started.push(managed);
+    return managed;
+  };
+  const stop = async () => {
+    // Reverse order: the agent leaves its rooms before the server goes away.
+    for (const managed of [...started].reverse()) await managed.stop();
+    rmSync(redisDir, { recursive: true, force: true });
+  };
+  const restart = async (name: RestartableService, opts: { signal?: NodeJS.Signals } = {}) => {
+    const launch = launchers.get(name);
+    const index = started.findIndex((managed) => managed.name === name);
+    if (launch === undefined || index === -1) throw new Error(`${name} is not running here`);
+    const old = started[index]!;
+    if (opts.signal !== undefined && old.child.pid !== undefined) {
+      try {
+        process.kill(-old.child.pid, opts.signal);
+      } catch {
+        // already gone
+      }
+    }
+    await old.stop();
+    started.splice(index, 1);
+    const fresh = await launch();
+    // Keep the start order, so stop() still stops the agent before the servers.
+    started.splice(started.indexOf(fresh), 1);
+    started.splice(index, 0, fresh);
+  };
+
+  try {
+    if (!(options.reuseRedis && (await redisAnswers(PORTS.redis)))) {
+      const launchRedis = async () => {
+        const redis = start('redis', 'redis-server', [
+          '--port',
+          String(PORTS.redis),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          redisDir,
+          '--save',
+          '',
+          '--appendonly',
+          'yes',
+        ]);
+        await waitForRedis(PORTS.redis, redis);
+        return redis;
+      };
+      launchers.set('redis', launchRedis);
+      await launchRedis();
+    }
+
+    const livekit = start(
+      'livekit',
+      join(tools, 'livekit-server'),
+      ['--config', join(root, 'livekit.yaml'), '--node-ip', ip],
+      {
+        LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}`,
+      },
+    );
+    await waitForHttp(`http://127.0.0.1:${PORTS.livekit}/`, {
+      timeoutMs: 20_000,
+      process: livekit,
+      what: 'livekit-server',
+    });
+
+    const bridgeConfig = fillEnvTemplate(readFileSync(join(root, 'sip/bridge.yaml'), 'utf8'), {
+      ...env,
+      STACK_IP: ip,
+    });
+    const sip = start('sip', join(tools, 'livekit-sip'), [], { SIP_CONFIG_BODY: bridgeConfig });
+    await waitForHttp(`http://127.0.0.1:${PORTS.sipHealth}/`, {
+      timeoutMs: 20_000,
+      process: sip,
+      what: 'livekit-sip',
+    });
+
+    const mcp = start('mcp', tsx, [
+      'mcp/src/main.ts',
+      '--http',
+      '--port',
+      String(PORTS.mcp),
+      '--host',
+      '127.0.0.1',
+    ]);
+    await waitForHttp(`http://127.0.0.1:${PORTS.mcp}/healthz`, {
+      timeoutMs: 60_000,
+      process: mcp,
+      what: 'the MCP server',
+    });
+
+    let emulatorUrl = options.emulatorUrl;
+    if (options.offline && emulatorUrl === undefined) {
+      const emulator = start('emulator', tsx, [
+        'tools/realtime-emulator/src/main.ts',
+        '--port',
+        String(PORTS.emulator),
+        '--host',
+        '127.0.0.1',
+      ]);
+      await waitForHttp(`http://127.0.0.1:${PORTS.emulator}/healthz`, {
+        timeoutMs: 20_000,
+        process: emulator,
+        what: 'the Realtime emulator',
+      });
+      emulatorUrl = `http://127.0.0.1:${PORTS.emulator}/v1`;
+    }
+
+    const livekitUrl = `ws://${ip}:${PORTS.livekit}`;
+    const launchAgent = async () => {
+      const agent = start('agent', tsx, ['agent/src/main.ts', 'start'], {
+        LIVEKIT_URL: livekitUrl,
+        MCP_URL: `http://127.0.0.1:${PORTS.mcp}/mcp`,
+        AGENT_HTTP_PORT: String(PORTS.agentHealth),
+        ...(options.offline ? { AGENT_MODE: 'offline', OPENAI_BASE_URL: emulatorUrl } : {}),
+      });
+      // 200 once the worker's connection to livekit-server is open (it registers right then).
+      await waitForHttp(`http://127.0.0.1:${PORTS.agentHealth}/`, {
+        timeoutMs: 60_000,
+        process: agent,
+        what: 'the agent worker',
+      });
+      return agent;
+    };
+    launchers.set('agent', launchAgent);
+    await launchAgent();
+
+    const tokenApi = start('token-api', tsx, ['token-api/src/main.ts'], {
+      LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
+      LIVEKIT_PUBLIC_URL: livekitUrl,
+      TOKEN_API_HOST: ip,
+      TOKEN_API_PORT: String(PORTS.tokenApi),
+    });
+    await waitForHttp(`http://${ip}:${PORTS.tokenApi}/healthz`, {
+      timeoutMs: 30_000,
+      process: tokenApi,
+      what: 'the token API',
+    });
+
+    const apply = start('sip-apply', 'npm', ['run', '--silent', 'sip', '--', 'apply'], {
+      LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
+    });
+    const code = await apply.exited;
+    if (code !== 0)
+      throw new Error('applying sip/trunks.yaml failed (see the sip-apply lines above)');
+
+    return {
+      livekitUrl,
+      sipUri: `sip:+15550100@${ip}:${PORTS.sip}`,
+      mcpUrl: `http://127.0.0.1:${PORTS.mcp}/mcp`,
+      testerUrl: `http://${ip}:${PORTS.tokenApi}/`,
+      emulatorUrl,
+      processes: started,
+      restart,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

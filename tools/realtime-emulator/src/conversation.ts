@@ -1,0 +1,322 @@
+// The conversation of one session: its items in order, and what the emulator records about them
+// (user turns, function calls, tool outputs). Handles the `conversation.item.*` client events.
+import { bytesToMs } from './audio.js';
+import { newId, type ClientItem } from './protocol.js';
+import type {
+  ConversationItemRecord,
+  FunctionCallOutputRecord,
+  FunctionCallRecord,
+  UserTurnRecord,
+} from './records.js';
+import { transcriptForAudioTurn } from './scenario.js';
+import type { Json, SessionContext } from './session-context.js';
+
+function userTextOf(item: ClientItem): { text: string; hasAudio: boolean } {
+  if (item.type !== 'message') return { text: '', hasAudio: false };
+  const texts: string[] = [];
+  let hasAudio = false;
+  for (const part of item.content) {
+    if ((part.type === 'input_text' || part.type === 'text') && part.text !== undefined) {
+      texts.push(part.text);
+    } else if (part.type === 'input_audio') {
+      hasAudio = true;
+      if (part.transcript) texts.push(part.transcript);
+    }
+  }
+  return { text: texts.join(' '), hasAudio };
+}
+
+export class Conversation {
+  readonly #ctx: SessionContext;
+  /** Called for every `function_call_output` item, so a pending tool reply can collect it. */
+  readonly #onFunctionCallOutput: (callId: string, output: string) => void;
+  #items: ConversationItemRecord[] = [];
+  #userTurns: UserTurnRecord[] = [];
+  #pendingTurn: UserTurnRecord | null = null;
+  #functionCalls: FunctionCallRecord[] = [];
+  #functionCallOutputs: FunctionCallOutputRecord[] = [];
+
+  constructor(ctx: SessionContext, onFunctionCallOutput: (callId: string, output: string) => void) {
+    this.#ctx = ctx;
+    this.#onFunctionCallOutput = onFunctionCallOutput;
+  }
+
+  get items(): readonly ConversationItemRecord[] {
+    return this.#items;
+  }
+
+  get userTurns(): readonly UserTurnRecord[] {
+    return this.#userTurns;
+  }
+
+  get functionCalls(): readonly FunctionCallRecord[] {
+    return this.#functionCalls;
+  }
+
+  get functionCallOutputs(): readonly FunctionCallOutputRecord[] {
+    return this.#functionCallOutputs;
+  }
+
+  find(itemId: string): ConversationItemRecord | undefined {
+    return this.#items.find((c) => c.id === itemId);
+  }
+
+  /** The id of the item before `itemId`, or null if it is first or unknown. */
+  previousItemIdOf(itemId: unknown): string | null {
+    const idx = this.#items.findIndex((c) => c.id === itemId);
+    return idx > 0 ? (this.#items[idx - 1]?.id ?? null) : null;
+  }
+
+  lastItemId(): string | null {
+    return this.#items.at(-1)?.id ?? null;
+  }
+
+  /**
+   * Inserts after `previousItemId` (`'root'`: first; absent: last). Sends nothing: the caller
+   * announces the item when the protocol says so.
+   */
+  insert(
+    item: Json,
+    previousItemId: string | null | undefined,
+    extra: Partial<ConversationItemRecord> = {},
+  ): { previousItemId: string | null } {
+    let index = this.#items.length;
+    if (previousItemId === 'root') index = 0;
+    else if (previousItemId) {
+      const prev = this.#items.findIndex((i) => i.id === previousItemId);
+      if (prev < 0) throw new Error(`previous item ${previousItemId} not found`);
+      index = prev + 1;
+    }
+    const id = String(item.id);
+    this.#items.splice(index, 0, {
+      id,
+      type: String(item.type),
+      role: typeof item.role === 'string' ? item.role : null,
+      item,
+      audioMs: null,
+      truncatedAtMs: null,
+      ...extra,
+    });
+    return { previousItemId: index > 0 ? (this.#items[index - 1]?.id ?? null) : null };
+  }
+
+  /** Sends the added (and, in GA, done) event of an item that is complete when added. */
+  announce(item: Json, previousItemId: string | null): void {
+    this.#ctx.send({ type: this.#ctx.names.itemAdded, previous_item_id: previousItemId, item });
+    if (this.#ctx.names.itemDone) {
+      this.#ctx.send({ type: this.#ctx.names.itemDone, previous_item_id: previousItemId, item });
+    }
+  }
+
+  recordFunctionCall(call: FunctionCallRecord): void {
+    this.#functionCalls.push(call);
+  }
+
+  /**
+   * The user turn waiting for an answer, marked answered: the response about to be planned uses
+   * it. Null when the last user turn was answered, deleted or followed by an assistant item.
+   */
+  takeUnansweredTurn(): UserTurnRecord | null {
+    const turn = this.#pendingTurn;
+    if (!turn || turn.answered) return null;
+    turn.answered = true;
+    this.#pendingTurn = null;
+    return turn;
+  }
+
+  /** Adds the user audio item committed from the input buffer and records its turn. */
+  addCommittedAudio(itemId: string, audioMs: number): { item: Json; turn: UserTurnRecord } {
+    const item: Json = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_audio', transcript: null }],
+    };
+    const { previousItemId } = this.insert(item, undefined, { audioMs });
+    this.announce(item, previousItemId);
+
+    const index = this.#userTurns.length;
+    const transcript = transcriptForAudioTurn(this.#ctx.scenario(), index);
+    const turn: UserTurnRecord = {
+      index,
+      itemId,
+      kind: 'audio',
+      text: transcript,
+      audioMs,
+      answered: false,
+    };
+    this.#userTurns.push(turn);
+    this.#pendingTurn = turn;
+    return { item, turn };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // client events
+
+  create(
+    item: ClientItem,
+    previousItemId: string | null | undefined,
+    clientEventId: string | null,
+  ): void {
+    const id = item.id ?? newId('item');
+    if (this.#items.some((i) => i.id === id)) {
+      return this.#ctx.sendError({
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: `Error adding item: the id '${id}' is already in use.`,
+        param: 'item.id',
+        event_id: clientEventId,
+      });
+    }
+    if (
+      previousItemId &&
+      previousItemId !== 'root' &&
+      !this.#items.some((i) => i.id === previousItemId)
+    ) {
+      return this.#ctx.sendError({
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: `Error adding item: the previous_item_id '${previousItemId}' does not exist.`,
+        param: 'previous_item_id',
+        event_id: clientEventId,
+      });
+    }
+    if (item.type === 'message') {
+      const allowed =
+        item.role === 'assistant'
+          ? this.#ctx.dialect === 'ga'
+            ? ['output_text', 'output_audio']
+            : ['text', 'audio']
+          : ['input_text', 'input_audio', 'input_image'];
+      const bad = item.content.findIndex((p) => !allowed.includes(p.type));
+      if (bad >= 0) {
+        return this.#ctx.sendError({
+          type: 'invalid_request_error',
+          code: 'invalid_value',
+          message: `Invalid value: '${item.content[bad]?.type}'. Supported values for a ${item.role} message are: ${allowed.map((a) => `'${a}'`).join(', ')}.`,
+          param: `item.content[${bad}].type`,
+          event_id: clientEventId,
+        });
+      }
+    }
+
+    const echoed: Json = { ...item, id, object: 'realtime.item', status: 'completed' };
+    let audioMs: number | null = null;
+    if (item.type === 'message') {
+      echoed.content = item.content.map((p) => {
+        if (p.type !== 'input_audio') return p;
+        const bytes = p.audio ? Buffer.from(p.audio, 'base64').length : 0;
+        audioMs = (audioMs ?? 0) + bytesToMs(bytes);
+        return { type: 'input_audio', transcript: p.transcript ?? null };
+      });
+    }
+    const appendedAtEnd = !previousItemId || previousItemId === this.lastItemId();
+    const { previousItemId: prev } = this.insert(echoed, previousItemId, { audioMs });
+    this.announce(echoed, prev);
+
+    if (item.type === 'message' && item.role === 'user') {
+      const { text, hasAudio } = userTextOf(item);
+      const kind = hasAudio && text === '' ? 'audio' : 'text';
+      const index = this.#userTurns.length;
+      const turn: UserTurnRecord = {
+        index,
+        itemId: id,
+        kind,
+        text: kind === 'audio' ? transcriptForAudioTurn(this.#ctx.scenario(), index) : text,
+        audioMs: audioMs ?? 0,
+        answered: false,
+      };
+      this.#userTurns.push(turn);
+      if (appendedAtEnd) this.#pendingTurn = turn;
+    } else if (item.type === 'message' && item.role === 'assistant' && appendedAtEnd) {
+      // History replayed by the client: the last user turn already has its answer.
+      if (this.#pendingTurn) this.#pendingTurn.answered = true;
+      this.#pendingTurn = null;
+    } else if (item.type === 'function_call_output') {
+      const call = this.#functionCalls.find((c) => c.callId === item.call_id);
+      this.#functionCallOutputs.push({
+        callId: item.call_id,
+        itemId: id,
+        output: item.output,
+        receivedAt: Date.now(),
+        name: call?.name ?? null,
+      });
+      this.#onFunctionCallOutput(item.call_id, item.output);
+    }
+  }
+
+  delete(itemId: string, clientEventId: string | null): void {
+    const index = this.#items.findIndex((i) => i.id === itemId);
+    if (index < 0) {
+      return this.#ctx.sendError({
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: `Error deleting item: the item with id '${itemId}' does not exist.`,
+        param: 'item_id',
+        event_id: clientEventId,
+      });
+    }
+    this.#items.splice(index, 1);
+    if (this.#pendingTurn?.itemId === itemId) this.#pendingTurn = null;
+    this.#ctx.send({ type: 'conversation.item.deleted', item_id: itemId });
+  }
+
+  retrieve(itemId: string, clientEventId: string | null): void {
+    const found = this.find(itemId);
+    if (!found) {
+      return this.#ctx.sendError({
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: `Error retrieving item: the item with id '${itemId}' does not exist.`,
+        param: 'item_id',
+        event_id: clientEventId,
+      });
+    }
+    this.#ctx.send({ type: 'conversation.item.retrieved', item: found.item });
+  }
+
+  truncate(
+    itemId: string,
+    contentIndex: number,
+    audioEndMs: number,
+    clientEventId: string | null,
+  ): void {
+    const found = this.find(itemId);
+    const fail = (message: string, param: string): void =>
+      this.#ctx.sendError({
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message,
+        param,
+        event_id: clientEventId,
+      });
+    if (!found)
+      return fail(`Error truncating item: the item with id '${itemId}' does not exist.`, 'item_id');
+    if (found.role !== 'assistant' || found.audioMs === null) {
+      return fail(
+        'Error truncating item: only assistant messages with audio can be truncated.',
+        'item_id',
+      );
+    }
+    if (contentIndex !== 0)
+      return fail(
+        `Error truncating item: no audio content at index ${contentIndex}.`,
+        'content_index',
+      );
+    if (audioEndMs > Math.ceil(found.audioMs)) {
+      return fail(
+        `Audio content of ${Math.round(found.audioMs)}ms is already shorter than ${audioEndMs}ms`,
+        'audio_end_ms',
+      );
+    }
+    found.truncatedAtMs = audioEndMs;
+    this.#ctx.send({
+      type: 'conversation.item.truncated',
+      item_id: itemId,
+      content_index: contentIndex,
+      audio_end_ms: audioEndMs,
+    });
+  }
+}

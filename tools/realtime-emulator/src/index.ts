@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+
+export {
+  createRealtimeEmulator,
+  type RealtimeEmulator,
+  type RealtimeEmulatorOptions,
+  type RecordedClientEvent,
+  type RecordedServerEvent,
+} from './server.js';
+export {
+  loadScenarioFile,
+  parseScenario,
+  scenarioSchema,
+  type Scenario,
+  type ScenarioInput,
+  type ScenarioRule,
+} from './scenario.js';
+export type {
+  ConversationItemRecord,
+  EmulatorSessionInfo,
+  FunctionCallOutputRecord,
+  FunctionCallRecord,
+  ResponseRecord,
+  UserTurnRecord,
+} from './records.js';
+export type { AudioPacing } from './response-stream.js';
+export type { Dialect, SessionConfig } from './protocol.js';
+export {
+  SAMPLE_RATE,
+  bufferToPcm16,
+  chunkPcm16,
+  concatPcm16,
+  pcm16ToBuffer,
+  rms,
+  rmsToDbfs,
+  silence,
+  synthesizeSpeech,
+  tone,
+} from './audio.js';
+
+/** The shipped scenario files (support-call.json: the support script the e2e tests use). */
+export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));

@@ -1,0 +1,459 @@
+// The responses of one session: at most one active at a time. Streams a planned answer as
+// output items, content parts and paced audio/transcript deltas, and closes it on completion,
+// `response.cancel`, a server-VAD interruption or a closed socket.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { chunkPcm16, pcm16ToBuffer, synthesizeSpeech } from './audio.js';
+import type { Conversation } from './conversation.js';
+import { newId } from './protocol.js';
+import type { FunctionCallRecord, ResponseRecord } from './records.js';
+import {
+  estimateInputTokens,
+  responseObject,
+  responseUsage,
+  type InputTokens,
+} from './response-object.js';
+import type { Plan, ResponsePlanner, ResponseRequest } from './response-planner.js';
+import type { Json, SessionContext } from './session-context.js';
+import { words } from './text.js';
+
+export type AudioPacing = 'realtime' | 'fast';
+
+/** The content part being streamed; a cancel has to close it. */
+interface OpenPart {
+  itemId: string;
+  outputIndex: number;
+  audio: boolean;
+  transcript: string;
+}
+
+export interface ActiveResponse {
+  record: ResponseRecord;
+  abort: AbortController;
+  conversationId: string;
+  metadata: Json | null;
+  outOfBand: boolean;
+  output: Json[];
+  openPart: OpenPart | null;
+  inputTokens: InputTokens;
+}
+
+export interface ResponseStreamDeps {
+  conversation: Conversation;
+  planner: ResponsePlanner;
+  audioPacing(): AudioPacing;
+  conversationId: string;
+}
+
+class Aborted extends Error {}
+
+const AUDIO_CHUNK_MS = 50;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Aborted());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new Aborted());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class ResponseStream {
+  readonly #ctx: SessionContext;
+  readonly #conversation: Conversation;
+  readonly #planner: ResponsePlanner;
+  readonly #audioPacing: () => AudioPacing;
+  readonly #conversationId: string;
+  #responses: ResponseRecord[] = [];
+  #active: ActiveResponse | null = null;
+
+  constructor(ctx: SessionContext, deps: ResponseStreamDeps) {
+    this.#ctx = ctx;
+    this.#conversation = deps.conversation;
+    this.#planner = deps.planner;
+    this.#audioPacing = deps.audioPacing;
+    this.#conversationId = deps.conversationId;
+  }
+
+  get records(): readonly ResponseRecord[] {
+    return this.#responses;
+  }
+
+  get isActive(): boolean {
+    return this.#active !== null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // client events
+
+  create(request: ResponseRequest, clientEventId: string | null): void {
+    if (this.#active) {
+      return this.#ctx.sendError({
+        type: 'invalid_request_error',
+        code: 'conversation_already_has_active_response',
+        message: `Conversation already has an active response in progress: ${this.#active.record.id}. Wait until the response is finished before creating a new one.`,
+        param: null,
+        event_id: clientEventId,
+      });
+    }
+    this.start({ trigger: 'client', clientEventId, request });
+  }
+
+  cancel(responseId: string | undefined, clientEventId: string | null): void {
+    const active = this.#active;
+    if (!active || (responseId !== undefined && responseId !== active.record.id)) {
+      return this.#ctx.sendError({
+        type: 'invalid_request_error',
+        code: 'response_cancel_not_active',
+        message: 'Cancellation failed: no active response found',
+        param: null,
+        event_id: clientEventId,
+      });
+    }
+    this.cancelActive('client_cancelled');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // lifecycle
+
+  start(args: {
+    trigger: ResponseRecord['trigger'];
+    clientEventId: string | null;
+    request: ResponseRequest;
+  }): void {
+    const { request } = args;
+    const config = this.#ctx.config();
+    const { plan, source, ruleId } = this.#planner.plan(request);
+    const modalities = [
+      ...(request?.output_modalities ?? request?.modalities ?? config.outputModalities),
+    ];
+    const record: ResponseRecord = {
+      id: newId('resp'),
+      trigger: args.trigger,
+      clientEventId: args.clientEventId,
+      instructions: request?.instructions ?? null,
+      kind: plan.kind,
+      source,
+      ruleId,
+      modalities,
+      text: plan.kind === 'message' ? plan.text : null,
+      deliveredText: '',
+      functionCalls: [],
+      status: 'in_progress',
+      cancelReason: null,
+      audioMs: 0,
+    };
+    this.#responses.push(record);
+    const active: ActiveResponse = {
+      record,
+      abort: new AbortController(),
+      conversationId: this.#conversationId,
+      metadata: request?.metadata ?? null,
+      outOfBand: request?.conversation === 'none',
+      output: [],
+      openPart: null,
+      inputTokens: estimateInputTokens(
+        request?.instructions ?? config.instructions,
+        this.#conversation.items,
+      ),
+    };
+    this.#active = active;
+    this.#ctx.log.info(
+      { responseId: record.id, source, ruleId, kind: plan.kind },
+      'response started',
+    );
+    this.#ctx.send({
+      type: 'response.created',
+      response: this.#responseObject(active, 'in_progress'),
+    });
+    void this.#run(active, plan).catch((error: unknown) => {
+      if (error instanceof Aborted) return;
+      this.#ctx.log.error({ err: error }, 'response stream failed');
+    });
+  }
+
+  /** The socket closed: stop streaming silently (nobody is left to receive `response.done`). */
+  abandonOnClose(): void {
+    if (this.#active) {
+      this.#active.abort.abort();
+      this.#active.record.status = 'cancelled';
+      this.#active.record.cancelReason = 'connection_closed';
+      this.#active = null;
+    }
+  }
+
+  /** Stops the active response now: closes its open parts/items and sends `response.done`. */
+  cancelActive(reason: string): void {
+    const active = this.#active;
+    if (!active) return;
+    const names = this.#ctx.names;
+    this.#active = null;
+    active.abort.abort();
+    active.record.status = 'cancelled';
+    active.record.cancelReason = reason;
+    const part = active.openPart;
+    if (part) {
+      const base = {
+        response_id: active.record.id,
+        item_id: part.itemId,
+        output_index: part.outputIndex,
+        content_index: 0,
+      };
+      if (part.audio) {
+        this.#ctx.send({ type: names.audioDone, ...base });
+        this.#ctx.send({ type: names.transcriptDone, ...base, transcript: part.transcript });
+      } else {
+        this.#ctx.send({ type: names.textDone, ...base, text: part.transcript });
+      }
+      const partType = part.audio ? names.audioPart : names.textPart;
+      const finalPart = part.audio
+        ? { type: partType, transcript: part.transcript }
+        : { type: partType, text: part.transcript };
+      this.#ctx.send({ type: 'response.content_part.done', ...base, part: finalPart });
+      const current = active.output[part.outputIndex] ?? {};
+      const done = { ...current, status: 'incomplete', content: [finalPart] };
+      active.output[part.outputIndex] = done;
+      const stored = this.#conversation.find(part.itemId);
+      if (stored) stored.item = done;
+      this.#finishOutputItem(active, done, part.outputIndex);
+      active.openPart = null;
+    }
+    const usage = responseUsage(active.inputTokens, {
+      textChars: part?.transcript.length ?? 0,
+      audioMs: active.record.audioMs,
+    });
+    this.#ctx.send({
+      type: 'response.done',
+      response: this.#responseObject(active, 'cancelled', usage),
+    });
+    this.#ctx.log.info({ responseId: active.record.id, reason }, 'response cancelled');
+  }
+
+  #complete(
+    active: ActiveResponse,
+    out: { text: number; audioMs: number; callText: string },
+  ): void {
+    if (this.#active !== active) return;
+    this.#active = null;
+    active.record.status = 'completed';
+    const usage = responseUsage(active.inputTokens, {
+      textChars: out.text + out.callText.length,
+      audioMs: out.audioMs,
+    });
+    this.#ctx.send({
+      type: 'response.done',
+      response: this.#responseObject(active, 'completed', usage),
+    });
+    this.#ctx.log.info({ responseId: active.record.id }, 'response completed');
+  }
+
+  #responseObject(active: ActiveResponse, status: string, usage: Json | null = null): Json {
+    return responseObject(this.#ctx.dialect, this.#ctx.config(), active, status, usage);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // streaming
+
+  async #pace(signal: AbortSignal, dueAt: number): Promise<void> {
+    if (this.#audioPacing() === 'fast') {
+      await yieldToLoop();
+      if (signal.aborted) throw new Aborted();
+      return;
+    }
+    await sleep(Math.max(0, dueAt - Date.now()), signal);
+  }
+
+  #addOutputItem(active: ActiveResponse, item: Json, outputIndex: number): void {
+    active.output.push(item);
+    this.#ctx.send({
+      type: 'response.output_item.added',
+      response_id: active.record.id,
+      output_index: outputIndex,
+      item,
+    });
+    if (!active.outOfBand) {
+      const { previousItemId } = this.#conversation.insert(item, undefined, {
+        audioMs: item.type === 'message' && active.record.modalities.includes('audio') ? 0 : null,
+      });
+      this.#ctx.send({ type: this.#ctx.names.itemAdded, previous_item_id: previousItemId, item });
+    }
+  }
+
+  #finishOutputItem(active: ActiveResponse, item: Json, outputIndex: number): void {
+    this.#ctx.send({
+      type: 'response.output_item.done',
+      response_id: active.record.id,
+      output_index: outputIndex,
+      item,
+    });
+    const itemDone = this.#ctx.names.itemDone;
+    if (!active.outOfBand && itemDone) {
+      const previous = this.#conversation.previousItemIdOf(item.id);
+      this.#ctx.send({ type: itemDone, previous_item_id: previous, item });
+    }
+  }
+
+  async #run(active: ActiveResponse, plan: Plan): Promise<void> {
+    const { signal } = active.abort;
+    const names = this.#ctx.names;
+    const scenario = this.#ctx.scenario();
+    if (scenario.responseDelayMs > 0) await sleep(scenario.responseDelayMs, signal);
+    else await yieldToLoop();
+    if (signal.aborted) throw new Aborted();
+
+    if (plan.kind === 'function_calls') {
+      const calls: FunctionCallRecord[] = [];
+      for (const [outputIndex, call] of plan.calls.entries()) {
+        const itemId = newId('item');
+        const callId = newId('call', 16);
+        if (!this.#ctx.config().tools.some((t) => t.name === call.name)) {
+          this.#ctx.log.warn(
+            { tool: call.name },
+            'scenario calls a tool the session did not declare',
+          );
+        }
+        const item: Json = {
+          id: itemId,
+          object: 'realtime.item',
+          type: 'function_call',
+          status: 'in_progress',
+          name: call.name,
+          call_id: callId,
+          arguments: '',
+        };
+        this.#addOutputItem(active, item, outputIndex);
+        const base = {
+          response_id: active.record.id,
+          item_id: itemId,
+          output_index: outputIndex,
+          call_id: callId,
+        };
+        this.#ctx.send({
+          type: 'response.function_call_arguments.delta',
+          ...base,
+          delta: call.arguments,
+        });
+        await this.#pace(signal, Date.now());
+        this.#ctx.send({
+          type: 'response.function_call_arguments.done',
+          ...base,
+          name: call.name,
+          arguments: call.arguments,
+        });
+        const done = { ...item, status: 'completed', arguments: call.arguments };
+        active.output[outputIndex] = done;
+        const stored = this.#conversation.find(itemId);
+        if (stored) stored.item = done;
+        this.#finishOutputItem(active, done, outputIndex);
+        const record: FunctionCallRecord = {
+          callId,
+          itemId,
+          name: call.name,
+          arguments: call.arguments,
+          responseId: active.record.id,
+        };
+        calls.push(record);
+        this.#conversation.recordFunctionCall(record);
+        active.record.functionCalls.push(record);
+      }
+      this.#planner.awaitToolOutputs(plan.followUp, calls);
+      this.#complete(active, {
+        text: 0,
+        audioMs: 0,
+        callText: plan.calls.map((c) => c.arguments).join(''),
+      });
+      return;
+    }
+
+    const audio = active.record.modalities.includes('audio');
+    const itemId = newId('item');
+    const item: Json = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      status: 'in_progress',
+      role: 'assistant',
+      content: [],
+    };
+    this.#addOutputItem(active, item, 0);
+    const base = {
+      response_id: active.record.id,
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+    };
+    const partType = audio ? names.audioPart : names.textPart;
+    this.#ctx.send({
+      type: 'response.content_part.added',
+      ...base,
+      part: audio ? { type: partType, transcript: '' } : { type: partType, text: '' },
+    });
+    active.openPart = { itemId, outputIndex: 0, audio, transcript: '' };
+    const tokens = words(plan.text);
+    const part = active.openPart;
+
+    if (audio) {
+      const pcm = synthesizeSpeech(plan.text, {
+        msPerChar: scenario.msPerChar,
+        minMs: scenario.minAudioMs,
+        maxMs: scenario.maxAudioMs,
+      });
+      const chunks = chunkPcm16(pcm, AUDIO_CHUNK_MS);
+      const start = Date.now();
+      let sentWords = 0;
+      for (const [i, chunk] of chunks.entries()) {
+        // Transcript runs slightly ahead of the audio, as with OpenAI.
+        const wordsDue = Math.min(
+          tokens.length,
+          Math.ceil(((i + 1) * tokens.length) / chunks.length),
+        );
+        for (; sentWords < wordsDue; sentWords++) {
+          const delta = tokens[sentWords] ?? '';
+          part.transcript += delta;
+          active.record.deliveredText = part.transcript;
+          this.#ctx.send({ type: names.transcriptDelta, ...base, delta });
+        }
+        this.#ctx.send({
+          type: names.audioDelta,
+          ...base,
+          delta: pcm16ToBuffer(chunk).toString('base64'),
+        });
+        active.record.audioMs += (chunk.length / 24000) * 1000;
+        const stored = this.#conversation.find(itemId);
+        if (stored) stored.audioMs = active.record.audioMs;
+        // Keep one chunk of lead over real time.
+        await this.#pace(signal, start + i * AUDIO_CHUNK_MS);
+      }
+      this.#ctx.send({ type: names.audioDone, ...base });
+      this.#ctx.send({ type: names.transcriptDone, ...base, transcript: part.transcript });
+    } else {
+      for (const delta of tokens) {
+        part.transcript += delta;
+        active.record.deliveredText = part.transcript;
+        this.#ctx.send({ type: names.textDelta, ...base, delta });
+        await this.#pace(signal, Date.now() + 30);
+      }
+      this.#ctx.send({ type: names.textDone, ...base, text: part.transcript });
+    }
+    const finalPart = audio
+      ? { type: partType, transcript: part.transcript }
+      : { type: partType, text: part.transcript };
+    this.#ctx.send({ type: 'response.content_part.done', ...base, part: finalPart });
+    active.openPart = null;
+    const done = { ...item, status: 'completed', content: [finalPart] };
+    active.output[0] = done;
+    const stored = this.#conversation.find(itemId);
+    if (stored) stored.item = done;
+    this.#finishOutputItem(active, done, 0);
+    this.#complete(active, {
+      text: plan.text.length,
+      audioMs: active.record.audioMs,
+      callText: '',
+    });
+  }
+}
