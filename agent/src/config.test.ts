@@ -116,6 +116,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads how many calls a worker takes and when it reports itself full', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test' })).toMatchObject({
+      maxCalls: 25,
+      loadThreshold: 1,
+    });
+    expect(
+      loadConfig({ OPENAI_API_KEY: 'sk-test', AGENT_MAX_CALLS: '4', AGENT_LOAD_THRESHOLD: '0.75' }),
+    ).toMatchObject({ maxCalls: 4, loadThreshold: 0.75 });
+    for (const bad of ['0', '2.5', 'many'])
+      expect(() => loadConfig({ OPENAI_API_KEY: 'sk-test', AGENT_MAX_CALLS: bad })).toThrow(
+        /AGENT_MAX_CALLS/,
+      );
+    // Above 1 the worker would never report itself full, whatever it holds.
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk-test', AGENT_LOAD_THRESHOLD: '2' })).toThrow(
+      /AGENT_LOAD_THRESHOLD/,
+    );
+  });
+
   it('gives the server API to the worker only with URL, key and secret together', () => {
     expect(loadConfig({ OPENAI_API_KEY: 'k', LIVEKIT_URL: 'ws://127.0.0.1:7880' }).livekit).toBe(
       undefined,

@@ -1,7 +1,6 @@
 // The toolset with a hand-written MCP client: reconnects and closing, without a server. The cases
 // against the real MCP server are in e2e/src/integration/agent-mcp-toolset.test.ts.
 import { llm, type voice } from '@livekit/agents';
-import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeMcpClient } from '../testing/fake-mcp-client.js';
 import {
@@ -12,6 +11,7 @@ import {
   type McpToolsetOptions,
   type McpToolsetStatus,
 } from './toolset.js';
+import { recordingLogger } from '../testing/recording-logger.js';
 
 // Unused by the fake client; a stdio server would be spawned from it otherwise.
 const CONNECTION: McpConnection = { type: 'stdio', command: 'mcp-server', args: ['--stdio'] };
@@ -25,25 +25,6 @@ const EVENT_KEYS = [
   'result',
   'error',
 ];
-
-/** A logger that records every line. */
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const record =
-    (level: string) =>
-    (...parts: unknown[]) =>
-      lines.push(`${level} ${JSON.stringify(parts)}`);
-  const logger = {
-    trace: record('trace'),
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    fatal: record('fatal'),
-    child: () => logger,
-  };
-  return { logger: logger as unknown as Logger, lines };
-}
 
 interface Harness {
   toolset: McpToolset;

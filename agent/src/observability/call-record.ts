@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CallLogger, Clock, ToolCallEvent } from './types.js';
+import type { TurnLatency } from './call-event.js';
 
 export { maskPhone } from './redact.js';
 
@@ -52,25 +53,10 @@ export interface ToolCallLine extends ToolCallEvent {
   source: 'toolset' | 'framework';
 }
 
-export interface LatencyLine {
+/** One turn's latency (see {@link TurnLatency}), as the record writes it. */
+export interface LatencyLine extends TurnLatency {
   type: 'latency';
   at: number;
-  /** 1-based index of the caller's turn (one per end of caller speech that got an answer). */
-  turn: number;
-  /** When the framework saw the caller stop speaking (after the VAD's silence window). */
-  endOfSpeechAt: number;
-  /** When the agent started speaking (its first audio frame reached the output). */
-  firstAudioAt?: number;
-  endOfSpeechToFirstAudioMs?: number;
-  /** End of speech → end-of-turn decision (local turn detection only). */
-  eouDelayMs?: number;
-  /** End of speech → final transcript (local turn detection only). */
-  transcriptionDelayMs?: number;
-  /** Model time to first token (first audio token for a realtime model) of the turn's first answer. */
-  ttftMs?: number;
-  /** Sum of the turn's tool durations. */
-  toolMs: number;
-  toolCalls: number;
 }
 
 export interface ErrorLine {

@@ -17,8 +17,9 @@ import {
   UNAVAILABLE_MESSAGE,
   createMcpToolset,
 } from '@ecommerce-voicebot/agent';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordingLogger } from '@ecommerce-voicebot/agent/testing';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../data', import.meta.url));
@@ -38,25 +39,6 @@ const EVENT_KEYS = [
 
 const silent = pino({ level: 'silent' });
 let live: LiveStore;
-
-/** A logger that records every line, to check that nothing personal is ever logged. */
-function recordingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const record =
-    (level: string) =>
-    (...parts: unknown[]) =>
-      lines.push(`${level} ${JSON.stringify(parts)}`);
-  const logger = {
-    trace: record('trace'),
-    debug: record('debug'),
-    info: record('info'),
-    warn: record('warn'),
-    error: record('error'),
-    fatal: record('fatal'),
-    child: () => logger,
-  };
-  return { logger: logger as unknown as Logger, lines };
-}
 
 /** The MCP HTTP app behind a plain http server that can be slowed down, stopped and restarted. */
 class TestServer {

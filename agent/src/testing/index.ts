@@ -1,0 +1,3 @@
+// Hand-written fakes for tests of the agent, here and in e2e/ (package export `./testing`).
+export { FakeLogger, type LoggedEntry } from './fake-logger.js';
+export { recordingLogger } from './recording-logger.js';
