@@ -38,6 +38,13 @@ else
   apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
     || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; } \
     || fail "apt-get could not install: ${missing[*]}"
+  # Debian's package starts a Redis without a password on 6379, the port `npm start` runs its own
+  # (with REDIS_PASSWORD) on; it never reuses another. Undo only what this install started.
+  if [[ " ${missing[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null \
+    && systemctl is-active --quiet redis-server 2>/dev/null; then
+    systemctl disable --now redis-server >/dev/null 2>&1 \
+      && echo "stopped and disabled Debian's redis-server service (npm start runs its own Redis)"
+  fi
 fi
 
 step "Installing npm dependencies (npm ci)"
@@ -76,10 +83,10 @@ else
 fi
 
 step "Environment file"
+secret() { node -e "console.log(require('node:crypto').randomBytes($1).toString('base64url'))"; }
 if [ -f .env ]; then
   echo ".env exists; left as it is"
 else
-  secret() { node -e "console.log(require('node:crypto').randomBytes($1).toString('base64url'))"; }
   umask 077
   # One .env for every service: each service's .env.example, secrets filled in.
   cat stack/.env.example sip/.env.example mcp/.env.example agent/.env.example token-api/.env.example \
@@ -87,8 +94,18 @@ else
           -e "s|^LIVEKIT_API_KEY=.*|LIVEKIT_API_KEY=API$(secret 9)|" \
           -e "s|^LIVEKIT_API_SECRET=.*|LIVEKIT_API_SECRET=$(secret 32)|" \
           -e "s|^QA_PASSCODE=.*|QA_PASSCODE=$(secret 12)|" \
-          -e "s|^SIP_PASSWORD=.*|SIP_PASSWORD=$(secret 12)|" > .env
-  echo "created .env with fresh MCP and LiveKit secrets (every setting is described in the services' .env.example files)"
+          -e "s|^SIP_PASSWORD=.*|SIP_PASSWORD=$(secret 12)|" \
+          -e "s|^REDIS_PASSWORD=.*|REDIS_PASSWORD=$(secret 24)|" > .env
+  echo "created .env with fresh MCP, LiveKit, SIP and Redis secrets (every setting is described in the services' .env.example files)"
+fi
+# Secrets added since an existing .env was created: appended, fresh, never overwriting a value.
+if ! grep -q '^REDIS_PASSWORD=.' .env || grep -q '^REDIS_PASSWORD=generated-by-setup$' .env; then
+  sed -i '/^REDIS_PASSWORD=/d' .env
+  printf '# Redis password (requirepass): see stack/.env.example.\nREDIS_PASSWORD=%s\n' "$(secret 24)" >> .env
+  echo "added a fresh REDIS_PASSWORD to .env"
+fi
+if grep -q '^SIP_PASSWORD=change-me' .env; then
+  echo "note: SIP_PASSWORD in .env is the .env.example placeholder, which npm start refuses: set a random one"
 fi
 
 step "Done"

@@ -90,6 +90,19 @@ describe('loadConfig', () => {
     expect(config.callsDir).toBe('/srv/voicebot/calls');
   });
 
+  it('keeps call records 30 days by default, forever with 0, and refuses part days', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'k' }).callRecordRetentionDays).toBe(30);
+    expect(
+      loadConfig({ OPENAI_API_KEY: 'k', CALL_RECORD_RETENTION_DAYS: '0' }).callRecordRetentionDays,
+    ).toBe(0);
+    expect(() => loadConfig({ OPENAI_API_KEY: 'k', CALL_RECORD_RETENTION_DAYS: '1.5' })).toThrow(
+      /CALL_RECORD_RETENTION_DAYS/,
+    );
+    expect(() => loadConfig({ OPENAI_API_KEY: 'k', CALL_RECORD_RETENTION_DAYS: '-1' })).toThrow(
+      /CALL_RECORD_RETENTION_DAYS/,
+    );
+  });
+
   it('reads the warm process count and the VAD silence window', () => {
     const defaults = loadConfig({ OPENAI_API_KEY: 'sk-test' });
     expect(defaults).toMatchObject({

@@ -51,9 +51,16 @@ const schema = z
     USER_AWAY_SECONDS: seconds(15),
     MAX_CALL_SECONDS: seconds(15 * 60),
     CALLS_DIR: z.string().trim().min(1).default(`${ROOT}calls`),
+    /**
+     * Days a call record is kept after its call's (UTC) day before the worker deletes it; 0 keeps
+     * records forever. They hold what callers said: 30 days covers QA's follow-up of a call.
+     */
+    CALL_RECORD_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
     LIVEKIT_URL: optionalText,
     LIVEKIT_API_KEY: optionalText,
     LIVEKIT_API_SECRET: optionalText,
+    /** The health page's address: loopback (the framework's default is every interface). */
+    AGENT_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
     AGENT_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
     /**
      * Calls one worker takes at once. The worker reports its load as active calls / this (not CPU:
@@ -139,6 +146,10 @@ export interface AgentConfig {
   userAwaySeconds: number;
   maxCallSeconds: number;
   callsDir: string;
+  /** Days call records are kept (then purged by the worker); 0: forever. */
+  callRecordRetentionDays: number;
+  /** The worker health page's bind address (it shows the agent name and job count). */
+  httpHost: string;
   httpPort: number;
   /** Calls one worker takes at once; its reported load is active calls / this. */
   maxCalls: number;
@@ -202,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Agent
     userAwaySeconds: e.USER_AWAY_SECONDS,
     maxCallSeconds: e.MAX_CALL_SECONDS,
     callsDir: folder(e.CALLS_DIR),
+    callRecordRetentionDays: e.CALL_RECORD_RETENTION_DAYS,
+    httpHost: e.AGENT_HTTP_HOST,
     httpPort: e.AGENT_HTTP_PORT,
     maxCalls: e.AGENT_MAX_CALLS,
     loadThreshold: e.AGENT_LOAD_THRESHOLD,

@@ -18,6 +18,7 @@ import { runCall } from './call/call-session.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createCallLoadFunc } from './worker/call-load.js';
 import { createCallRecovery } from './worker/call-recovery.js';
+import { createRecordRetention } from './worker/record-retention.js';
 
 let config;
 try {
@@ -56,6 +57,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     new ServerOptions({
       agent: fileURLToPath(import.meta.url),
       agentName: settings.agentName,
+      host: settings.httpHost,
       port: settings.httpPort,
       // Load is this worker's share of its calls, not CPU (worker/call-load.ts says why).
       loadFunc: createCallLoadFunc(settings.maxCalls),
@@ -83,6 +85,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
           dispatch.createDispatch(room, agentName, options),
         deleteRoom: (room) => rooms.deleteRoom(room),
       },
+    }).start();
+  }
+  // Main process only, like recovery (but without LiveKit): one purge at start and daily for the
+  // whole worker, not one per call.
+  if (settings.callRecordRetentionDays > 0 && loggerOptions() !== undefined) {
+    createRecordRetention({
+      callsDir: settings.callsDir,
+      retentionDays: settings.callRecordRetentionDays,
+      logger: (log() as unknown as Logger).child({ name: 'record-retention' }),
     }).start();
   }
 }

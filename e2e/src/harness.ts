@@ -2,11 +2,12 @@
 // Realtime emulator in this process so each scenario scripts the model and reads what it got.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RoomServiceClient } from 'livekit-server-sdk';
+import { createLiveKitClient, runCli } from '@ecommerce-voicebot/sip';
 import { pino } from 'pino';
 import {
   createRealtimeEmulator,
@@ -31,6 +32,8 @@ export interface Harness {
   stack: Stack;
   emulator: RealtimeEmulator;
   rooms: RoomServiceClient;
+  /** livekit-server's API (the SIP admin API too) and this stack's key, for SIP objects of a test. */
+  livekit: { url: string; apiKey: string; apiSecret: string };
   secrets: { username: string; password: string; qaPasscode: string };
   callsDir: string;
   /** A SIP caller on the test network, closed by `close()`. */
@@ -40,6 +43,16 @@ export interface Harness {
   /** The support script the emulator starts with (tools/realtime-emulator/scenarios/support-call.json). */
   baseScenario: Scenario;
   scenario(input: Partial<ScenarioInput>): Promise<void>;
+  /**
+   * Hangs up every call the test's callers still hold and closes them: an assertion that fails
+   * mid-call must not leave the call up for the next test (it would wait for an idle agent).
+   */
+  closeCallers(): Promise<void>;
+  /**
+   * Applies a trunks file the way an admin does (`npm run sip -- apply FILE`), beside the dev file
+   * the stack applied; the harness's SIP credentials fill its ${SIP_USERNAME}/${SIP_PASSWORD}.
+   */
+  applyTrunksFile(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,6 +107,7 @@ export async function startHarness(
       MCP_AUTH_TOKEN: randomBytes(24).toString('base64url'),
       SIP_USERNAME: secrets.username,
       SIP_PASSWORD: secrets.password,
+      REDIS_PASSWORD: randomBytes(24).toString('base64url'),
       QA_PASSCODE: secrets.qaPasscode,
       CALLS_DIR: callsDir,
       TRANSFER_TO,
@@ -113,6 +127,7 @@ export async function startHarness(
     stack,
     emulator,
     rooms,
+    livekit: { url: `http://127.0.0.1:${PORTS.livekit}`, apiKey, apiSecret },
     secrets,
     callsDir,
     baseScenario,
@@ -138,6 +153,27 @@ export async function startHarness(
     },
     async scenario(input) {
       emulator.setScenario({ ...baseScenario, ...input, audioPacing: 'realtime' } as ScenarioInput);
+    },
+    async applyTrunksFile(text) {
+      const file = join(mkdtempSync(join(tmpdir(), 'trunks-')), 'trunks.yaml');
+      writeFileSync(file, text);
+      const lines: string[] = [];
+      const code = await runCli(['apply', file], {
+        env: {
+          LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
+          LIVEKIT_API_KEY: apiKey,
+          LIVEKIT_API_SECRET: apiSecret,
+          SIP_USERNAME: secrets.username,
+          SIP_PASSWORD: secrets.password,
+        },
+        cwd: ROOT,
+        output: { out: (line) => lines.push(line), err: (line) => lines.push(line) },
+        createClient: createLiveKitClient,
+      });
+      if (code !== 0) throw new Error(`sip apply failed (${code}):\n${lines.join('\n')}`);
+    },
+    async closeCallers() {
+      await Promise.all(callers.splice(0).map((caller) => caller.close()));
     },
     async close() {
       await Promise.all(callers.map((caller) => caller.close()));
@@ -182,4 +218,21 @@ export async function eventually<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The room of the call from `from`, found by its SIP participant's `sip.phoneNumber` attribute
+ * (room names never contain the caller's number); rooms in `except` (earlier calls) are skipped.
+ */
+export async function callRoom(
+  rooms: RoomServiceClient,
+  from: string,
+  except: ReadonlySet<string> = new Set(),
+): Promise<string | undefined> {
+  for (const room of await rooms.listRooms()) {
+    if (except.has(room.name)) continue;
+    const participants = await rooms.listParticipants(room.name).catch(() => []);
+    if (participants.some((p) => p.attributes['sip.phoneNumber'] === from)) return room.name;
+  }
+  return undefined;
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApplyError, applyPlan } from './apply.js';
+import { GUARD_METADATA, GUARD_NAME } from './guard.js';
 import {
   MANAGED_METADATA,
+  managedMetadata,
   type CurrentState,
   type DesiredState,
   type SipAdminClient,
@@ -18,6 +20,7 @@ const desired: DesiredState = {
       allowedNumbers: [],
       auth: { username: 'devcaller', password: 'secret-1' },
       krisp: false,
+      callerIdTrust: 'any',
     },
   ],
   outbound: [
@@ -35,6 +38,7 @@ const desired: DesiredState = {
       rule: { type: 'individual', roomPrefix: 'call-', pin: '' },
       trunks: ['dev-inbound'],
       agentName: 'ecommerce-support',
+      callerIdTrust: 'any',
     },
   ],
 };
@@ -166,5 +170,41 @@ describe('applyPlan', () => {
     await expect(
       applyPlan({ actions: [], unmanaged: [], errors: ['clash'] }, client),
     ).rejects.toThrow('the plan has errors');
+  });
+});
+
+describe('applyPlan with files of different scopes', () => {
+  const carrier: DesiredState = {
+    inbound: [
+      {
+        name: 'carrier-in',
+        numbers: ['+14155550123'],
+        allowedAddresses: ['198.51.100.10/32'],
+        allowedNumbers: [],
+        auth: undefined,
+        krisp: false,
+        callerIdTrust: 'attested',
+      },
+    ],
+    outbound: [],
+    rules: [],
+  };
+
+  it('applying the dev file never deletes the carrier trunks another file applied', async () => {
+    const client = createFakeSipClient();
+    const apply = async (wanted: DesiredState, scope: string) =>
+      applyPlan(planChanges(wanted, await current(client), scope), client);
+    await apply(carrier, 'carrier');
+    await apply(desired, 'dev');
+    const again = await apply(desired, 'dev');
+    expect(again.every((step) => step.outcome === 'unchanged')).toBe(true);
+    expect(client.inbound.map((trunk) => [trunk.name, trunk.metadata])).toEqual([
+      ['carrier-in', managedMetadata('carrier')],
+      [GUARD_NAME, GUARD_METADATA],
+      ['dev-inbound', managedMetadata('dev')],
+    ]);
+    // The dev file emptied: only its own objects go.
+    await apply({ inbound: [], outbound: [], rules: [] }, 'dev');
+    expect(client.inbound.map((trunk) => trunk.name)).toEqual(['carrier-in', GUARD_NAME]);
   });
 });

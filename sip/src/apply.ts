@@ -3,14 +3,16 @@
 // need the trunks' IDs). Updates replace the whole object in place (its ID stays); a server
 // without the update API gets delete + create instead, and the result says so.
 import {
+  DEFAULT_SCOPE,
   KIND_LABEL,
-  MANAGED_METADATA,
+  managedMetadata,
   UpdateNotSupportedError,
   type DispatchRuleSpec,
   type DispatchRuleWrite,
   type Kind,
   type SipAdminClient,
 } from './model.js';
+import { GUARD_METADATA, isGuardSpec } from './guard.js';
 import type { Action, Change, Plan } from './plan.js';
 
 export type Outcome = 'created' | 'updated' | 'replaced' | 'deleted' | 'unchanged';
@@ -50,6 +52,8 @@ const sameIds = (a: readonly string[], b: readonly string[]): boolean =>
 export async function applyPlan(plan: Plan, client: SipAdminClient): Promise<Applied[]> {
   if (plan.errors.length > 0) throw new Error(`the plan has errors:\n${plan.errors.join('\n')}`);
   const done: Applied[] = [];
+  /** Marks every object written with the file's scope (model.ts, DEFAULT_SCOPE). */
+  const metadata = managedMetadata(plan.scope ?? DEFAULT_SCOPE);
   /** Inbound trunk name → ID as it will be after this run, for the rules. */
   const trunkIds = new Map<string, string>();
   for (const action of plan.actions) {
@@ -62,6 +66,7 @@ export async function applyPlan(plan: Plan, client: SipAdminClient): Promise<App
     name: spec.name,
     rule: spec.rule,
     agentName: spec.agentName,
+    callerIdTrust: spec.callerIdTrust,
     trunkIds: spec.trunks.map((name) => {
       const id = trunkIds.get(name);
       if (id === undefined) throw new Error(`inbound trunk "${name}" has no ID on the server`);
@@ -147,25 +152,27 @@ export async function applyPlan(plan: Plan, client: SipAdminClient): Promise<App
 
   async function create(action: Action & { op: 'create' | 'update' | 'noop' }): Promise<string> {
     switch (action.kind) {
-      case 'inbound':
-        return (await client.createInboundTrunk(action.spec, MANAGED_METADATA)).id;
+      case 'inbound': {
+        const marker = isGuardSpec(action.spec) ? GUARD_METADATA : metadata;
+        return (await client.createInboundTrunk(action.spec, marker)).id;
+      }
       case 'outbound':
-        return (await client.createOutboundTrunk(action.spec, MANAGED_METADATA)).id;
+        return (await client.createOutboundTrunk(action.spec, metadata)).id;
       case 'rule':
-        return (await client.createDispatchRule(resolve(action.spec), MANAGED_METADATA)).id;
+        return (await client.createDispatchRule(resolve(action.spec), metadata)).id;
     }
   }
 
   async function update(action: Action & { op: 'update' | 'noop' }, id: string): Promise<void> {
     switch (action.kind) {
       case 'inbound':
-        await client.updateInboundTrunk(id, action.spec, MANAGED_METADATA);
+        await client.updateInboundTrunk(id, action.spec, metadata);
         return;
       case 'outbound':
-        await client.updateOutboundTrunk(id, action.spec, MANAGED_METADATA);
+        await client.updateOutboundTrunk(id, action.spec, metadata);
         return;
       case 'rule':
-        await client.updateDispatchRule(id, resolve(action.spec), MANAGED_METADATA);
+        await client.updateDispatchRule(id, resolve(action.spec), metadata);
         return;
     }
   }

@@ -81,7 +81,7 @@ describe('runCli', () => {
       env: { ...ENV, SIP_PASSWORD: undefined },
     });
     expect(code).toBe(1);
-    expect(err).toMatch(/^sip\/trunks\.yaml:15:17: environment variable SIP_PASSWORD is not set/);
+    expect(err).toMatch(/^sip\/trunks\.yaml:19:17: environment variable SIP_PASSWORD is not set/);
     expect(err).toContain('1 problem in the trunks file; nothing was sent to the server.');
     expect(client.calls).toEqual([]);
   });

@@ -123,7 +123,7 @@ async function planOrApply(
     );
   }
   const client = deps.createClient(connection);
-  const plan = planChanges(file.desired, await readCurrent(client, output));
+  const plan = planChanges(file.desired, await readCurrent(client, output), file.scope);
   const target = { file: command.displayFile, server: connection.url };
   if (command.name === 'plan' || plan.errors.length > 0) {
     for (const line of formatPlan(plan, target)) output.out(line);

@@ -26,6 +26,7 @@ const desired: DesiredState = {
       allowedNumbers: [],
       auth: { username: 'devcaller', password: PASSWORD },
       krisp: true,
+      callerIdTrust: 'attested',
     },
   ],
   outbound: [
@@ -43,6 +44,7 @@ const desired: DesiredState = {
       rule: { type: 'direct', roomName: 'front-desk', pin: '4321' },
       trunks: ['dev-inbound'],
       agentName: 'ecommerce-support',
+      callerIdTrust: 'attested',
     },
   ],
 };
@@ -126,7 +128,17 @@ describe('formatPlan', () => {
       '  - delete dispatch rule "old-rule" (SDR_old): created by this tool, no longer in the file',
     );
     expect(text).toContain('  inbound trunk "hand-made" (ST_hand)');
-    expect(text).toContain('2 to create, 1 to update, 1 to delete, 0 unchanged.');
+    // The file now has an allowlist: the guard that refuses other calls at once comes with it.
+    expect(text).toContain('  + create inbound trunk "refuse-unmatched"');
+    expect(text).toContain('3 to create, 1 to update, 1 to delete, 0 unchanged.');
+    expect(text).not.toContain('Firewall needed');
+    const addressOnly = {
+      ...desired,
+      inbound: desired.inbound.map((trunk) => ({ ...trunk, auth: undefined })),
+    };
+    expect(formatPlan(planChanges(addressOnly, server), target).join('\n')).toContain(
+      'Firewall needed: "dev-inbound" accepts calls by source address alone',
+    );
   });
 
   it('says when there is nothing to do', () => {
@@ -150,6 +162,28 @@ describe('formatList', () => {
     expect(text).toContain('      trunks: dev-inbound (ST_in)');
     expect(text).toContain('      pin: ***');
     expect(text).toContain('Outbound trunks (0):');
+  });
+
+  it("shows each rule's caller ID policy and each trunk's mapped headers", () => {
+    const text = formatList(
+      {
+        ...server,
+        inbound: [
+          {
+            ...server.inbound[0]!,
+            headersToAttributes: { 'X-Twilio-VerStat': 'voicebot.caller_id.x_twilio_verstat' },
+          },
+        ],
+        rules: [
+          { ...server.rules[0]!, attributes: { 'voicebot.caller_id.trust': 'attested' } },
+          { ...server.rules[0]!, id: 'SDR_hand', metadata: '', attributes: {} },
+        ],
+      },
+      target.server,
+    ).join('\n');
+    expect(text).toContain('      headers to attributes: X-Twilio-VerStat');
+    expect(text).toContain('      caller ID trust: attested');
+    expect(text).toContain('      caller ID trust: (not set: no caller is trusted)');
   });
 });
 

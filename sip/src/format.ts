@@ -1,9 +1,12 @@
 // Everything the CLI prints, as plain lines. Passwords and PINs are shown as *** (or "(none)");
 // `redact` is the last line of defence for any text that could carry one (server messages).
 import type { Applied } from './apply.js';
+import { CALLER_ID_TRUST_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
+import { isGuard } from './guard.js';
 import {
+  DEFAULT_SCOPE,
   KIND_LABEL,
-  isManaged,
+  managedScope,
   type Auth,
   type CurrentState,
   type DispatchRule,
@@ -70,6 +73,7 @@ function specDetails(action: Action & { op: 'create' }): string[] {
         `allowed addresses: ${list(action.spec.allowedAddresses, 'any')}`,
         `allowed callers: ${list(action.spec.allowedNumbers, 'any')}`,
         `auth: ${formatAuth(action.spec.auth)}`,
+        `caller ID trust: ${action.spec.callerIdTrust}`,
         ...(action.spec.krisp ? ['krisp: on'] : []),
       ];
     case 'outbound':
@@ -83,6 +87,7 @@ function specDetails(action: Action & { op: 'create' }): string[] {
         describeRoomRule(action.spec.rule),
         `trunks: ${list(action.spec.trunks)}`,
         `agent: ${action.spec.agentName}`,
+        `caller ID trust: ${action.spec.callerIdTrust}`,
       ];
   }
 }
@@ -115,9 +120,36 @@ export function formatPlan(plan: Plan, target: Target): string[] {
     }
   }
   if (plan.actions.length === 0) lines.push('  (the file describes no SIP objects)');
-  if (plan.unmanaged.length > 0) {
+  // The bridge also matches an allowlist entry against the caller-written From host, so a trunk
+  // without credentials is only as safe as the firewall in front of it (sip/README.md).
+  const addressOnly = plan.actions.flatMap((action) =>
+    action.kind === 'inbound' &&
+    action.op !== 'delete' &&
+    action.spec.auth === undefined &&
+    action.spec.allowedAddresses.length > 0
+      ? [action.name]
+      : [],
+  );
+  if (addressOnly.length > 0) {
+    lines.push(
+      '',
+      `Firewall needed: ${addressOnly.map((name) => `"${name}"`).join(', ')} accept${addressOnly.length === 1 ? 's' : ''} calls by source address alone, which a caller can imitate in the From header; open SIP (5060/5061) and the RTP range only to these addresses (sip/README.md, "Allowlists need a firewall").`,
+    );
+  }
+  const foreign = plan.unmanaged.filter((item) => item.scope === undefined);
+  const otherFiles = plan.unmanaged.filter((item) => item.scope !== undefined);
+  if (foreign.length > 0) {
     lines.push('', 'Not created by this tool, so never changed or deleted by apply:');
-    for (const item of plan.unmanaged) lines.push(`  ${title(item.kind, item.name, item.id)}`);
+    for (const item of foreign) lines.push(`  ${title(item.kind, item.name, item.id)}`);
+  }
+  if (otherFiles.length > 0) {
+    lines.push(
+      '',
+      'Applied from other files (another scope), so never changed or deleted by this one:',
+    );
+    for (const item of otherFiles) {
+      lines.push(`  ${title(item.kind, item.name, item.id)}: scope "${item.scope}"`);
+    }
   }
   lines.push('');
   if (plan.errors.length > 0) {
@@ -176,7 +208,14 @@ function inboundLines(trunk: InboundTrunk): string[] {
     `allowed callers: ${list(trunk.allowedNumbers, 'any')}`,
     `auth: ${formatAuth(trunk.auth)}`,
     ...(trunk.krisp ? ['krisp: on'] : []),
+    ...headerLines(trunk.headersToAttributes),
   ];
+}
+
+/** The headers a trunk copies into attributes (the carrier's caller ID verification, for us). */
+function headerLines(map: Readonly<Record<string, string>> | undefined): string[] {
+  const headers = Object.keys(map ?? {}).sort();
+  return headers.length === 0 ? [] : [`headers to attributes: ${headers.join(', ')}`];
 }
 
 function outboundLines(trunk: OutboundTrunk): string[] {
@@ -193,6 +232,7 @@ function ruleLines(rule: DispatchRule, trunkNames: ReadonlyMap<string, string>):
     describeRoomRule(rule.rule),
     `trunks: ${list(trunks, 'every inbound trunk')}`,
     `agents: ${list(rule.agentNames)}`,
+    `caller ID trust: ${rule.attributes?.[CALLER_ID_TRUST_ATTRIBUTE] ?? '(not set: no caller is trusted)'}`,
     ...(rule.rule !== undefined && rule.rule.pin !== '' ? [`pin: ${MASK}`] : []),
   ];
 }
@@ -207,7 +247,14 @@ export function formatList(current: CurrentState, server: string): string[] {
   ) => {
     lines.push('', `${heading} (${items.length}):`);
     for (const item of items) {
-      const marker = isManaged(item.metadata) ? 'managed' : 'not managed: apply never touches it';
+      const scope = managedScope(item.metadata);
+      const marker = isGuard(item.metadata)
+        ? 'managed: refuses every call no other trunk accepts'
+        : scope === undefined
+          ? 'not managed: apply never touches it'
+          : scope === DEFAULT_SCOPE
+            ? 'managed'
+            : `managed, scope "${scope}"`;
       lines.push(`  ${item.id}  ${item.name === '' ? '(no name)' : item.name}  [${marker}]`);
       lines.push(...details(item).map((line) => `      ${line}`));
     }

@@ -21,6 +21,8 @@ import {
 import {
   ServerRequestError,
   UpdateNotSupportedError,
+  headersToAttributesFor,
+  ruleAttributesFor,
   type DialRequest,
   type DialResult,
   type DispatchRule,
@@ -63,6 +65,7 @@ function fromInbound(info: SIPInboundTrunkInfo): InboundTrunk {
     allowedNumbers: info.allowedNumbers,
     auth: auth(info.authUsername, info.authPassword),
     krisp: info.krispEnabled,
+    headersToAttributes: info.headersToAttributes,
   };
 }
 
@@ -100,6 +103,7 @@ function fromRule(info: SIPDispatchRuleInfo): DispatchRule {
     rule: room,
     trunkIds: info.trunkIds,
     agentNames: (info.roomConfig?.agents ?? []).map((agent) => agent.agentName),
+    attributes: info.attributes,
   };
 }
 
@@ -146,6 +150,7 @@ function inboundInfo(spec: InboundTrunkSpec, metadata: string): SIPInboundTrunkI
     authUsername: spec.auth?.username ?? '',
     authPassword: spec.auth?.password ?? '',
     krispEnabled: spec.krisp,
+    headersToAttributes: { ...headersToAttributesFor(spec.callerIdTrust) },
   });
 }
 
@@ -168,6 +173,7 @@ function ruleInfo(rule: DispatchRuleWrite, metadata: string): SIPDispatchRuleInf
     rule: toSdkRule(rule.rule),
     trunkIds: [...rule.trunkIds],
     roomConfig: roomConfig(rule.agentName),
+    attributes: { ...ruleAttributesFor(rule.callerIdTrust) },
   });
 }
 
@@ -254,6 +260,7 @@ export function createLiveKitClient(connection: LiveKitConnection): SipAdminClie
             authUsername: spec.auth?.username,
             authPassword: spec.auth?.password,
             krispEnabled: spec.krisp,
+            headersToAttributes: { ...headersToAttributesFor(spec.callerIdTrust) },
           }),
         ),
       ),
@@ -298,6 +305,7 @@ export function createLiveKitClient(connection: LiveKitConnection): SipAdminClie
             metadata,
             trunkIds: [...rule.trunkIds],
             roomConfig: roomConfig(rule.agentName),
+            attributes: { ...ruleAttributesFor(rule.callerIdTrust) },
           }),
         );
       }),

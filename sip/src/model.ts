@@ -1,6 +1,11 @@
 // The SIP objects this tool manages, as the trunks file describes them (specs) and as the LiveKit
 // server holds them (server objects), and the client interface the commands talk to the server
 // through. Plain data only: the LiveKit SDK's classes stay in livekit-client.ts.
+import {
+  CALLER_ID_ATTESTATION_HEADERS,
+  CALLER_ID_TRUST_ATTRIBUTE,
+  type CallerIdTrust,
+} from '@ecommerce-voicebot/contracts';
 
 /** Written into the metadata of every object this tool creates; only such objects are deleted. */
 export const MANAGED_BY = 'ecommerce-voicebot';
@@ -30,6 +35,8 @@ export interface InboundTrunkSpec {
   readonly allowedNumbers: readonly string[];
   readonly auth: Auth | undefined;
   readonly krisp: boolean;
+  /** Whether a caller's number may verify them (contracts/src/caller-id.ts). */
+  readonly callerIdTrust: CallerIdTrust;
 }
 
 export interface OutboundTrunkSpec {
@@ -58,6 +65,8 @@ export interface DispatchRuleSpec {
   readonly trunks: readonly string[];
   /** The agent dispatched into every room the rule creates. */
   readonly agentName: string;
+  /** Its trunks' common `callerIdTrust`, written as a participant attribute the agent reads. */
+  readonly callerIdTrust: CallerIdTrust;
 }
 
 export interface DesiredState {
@@ -72,7 +81,11 @@ interface ServerObject {
   readonly metadata: string;
 }
 
-export type InboundTrunk = ServerObject & Omit<InboundTrunkSpec, 'name'>;
+export type InboundTrunk = ServerObject &
+  Omit<InboundTrunkSpec, 'name' | 'callerIdTrust'> & {
+    /** SIP headers copied into participant attributes; absent: none. */
+    readonly headersToAttributes?: Readonly<Record<string, string>>;
+  };
 export type OutboundTrunk = ServerObject & Omit<OutboundTrunkSpec, 'name'>;
 
 export interface DispatchRule extends ServerObject {
@@ -80,6 +93,8 @@ export interface DispatchRule extends ServerObject {
   readonly rule: RoomRule | undefined;
   readonly trunkIds: readonly string[];
   readonly agentNames: readonly string[];
+  /** Attributes every caller's participant inherits; absent: none. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export interface CurrentState {
@@ -138,6 +153,41 @@ export class UpdateNotSupportedError extends Error {
 /** A failure talking to the server, with a message fit for the admin. */
 export class ServerRequestError extends Error {
   override name = 'ServerRequestError';
+}
+
+/**
+ * What an inbound trunk's `callerIdTrust` writes on the trunk: with `attested`, the carrier's
+ * verification headers become participant attributes; otherwise no header is mapped, so a header a
+ * caller sends can never count as a carrier's verification.
+ */
+export function headersToAttributesFor(trust: CallerIdTrust): Readonly<Record<string, string>> {
+  return trust === 'attested' ? CALLER_ID_ATTESTATION_HEADERS : {};
+}
+
+/** What a dispatch rule writes so that the agent learns its trunks' caller ID policy. */
+export function ruleAttributesFor(trust: CallerIdTrust): Readonly<Record<string, string>> {
+  return { [CALLER_ID_TRUST_ATTRIBUTE]: trust };
+}
+
+/**
+ * The scope a file applies under (its `scope:` key): apply changes and deletes only the objects of
+ * its own scope, so applying the dev file never deletes carrier trunks applied from another file.
+ * A file without the key has this scope, which writes the marker as it was before scopes existed:
+ * objects applied by older versions belong to it.
+ */
+export const DEFAULT_SCOPE = 'default';
+
+export function managedMetadata(scope: string): string {
+  return scope === DEFAULT_SCOPE
+    ? MANAGED_METADATA
+    : JSON.stringify({ managed_by: MANAGED_BY, scope });
+}
+
+/** The scope an object was applied under; undefined when this tool did not create it. */
+export function managedScope(metadata: string): string | undefined {
+  if (!isManaged(metadata)) return undefined;
+  const { scope } = JSON.parse(metadata) as { scope?: unknown };
+  return typeof scope === 'string' && scope !== '' ? scope : DEFAULT_SCOPE;
 }
 
 export function isManaged(metadata: string): boolean {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { GUARD_METADATA, GUARD_NAME } from './guard.js';
 import {
   MANAGED_METADATA,
+  managedMetadata,
+  ruleAttributesFor,
   type CurrentState,
   type DesiredState,
   type DispatchRule,
@@ -20,6 +23,7 @@ const inboundSpec: InboundTrunkSpec = {
   allowedNumbers: [],
   auth: { username: 'devcaller', password: 'secret-1' },
   krisp: false,
+  callerIdTrust: 'any',
 };
 const outboundSpec: OutboundTrunkSpec = {
   name: 'dev-transfer',
@@ -37,6 +41,7 @@ const desired: DesiredState = {
       rule: { type: 'individual', roomPrefix: 'call-', pin: '' },
       trunks: ['dev-inbound'],
       agentName: 'ecommerce-support',
+      callerIdTrust: 'any',
     },
   ],
 };
@@ -60,6 +65,7 @@ const rule = (overrides: Partial<DispatchRule> = {}): DispatchRule => ({
   rule: { type: 'individual', roomPrefix: 'call-', pin: '' },
   trunkIds: ['ST_in'],
   agentNames: ['ecommerce-support'],
+  attributes: ruleAttributesFor('any'),
   ...overrides,
 });
 const inSync = (): CurrentState => ({
@@ -125,6 +131,34 @@ describe('planChanges', () => {
       'rule roomPrefix',
       'rule agents',
     ]);
+  });
+
+  it("updates the trunk's header mapping and the rule's attribute when callerIdTrust changes", () => {
+    const attested: DesiredState = {
+      ...desired,
+      inbound: [{ ...inboundSpec, callerIdTrust: 'attested' }],
+      rules: desired.rules.map((rule) => ({ ...rule, callerIdTrust: 'attested' as const })),
+    };
+    const plan = planChanges(attested, inSync());
+    const changes = plan.actions.flatMap((action) =>
+      action.op === 'update'
+        ? action.changes.map((change) => `${action.kind} ${change.field}`)
+        : [],
+    );
+    expect(changes).toEqual(['inbound headersToAttributes', 'rule attributes']);
+    const trunk = plan.actions.find((action) => action.kind === 'inbound');
+    expect(trunk?.op === 'update' && trunk.changes[0]?.after).toContain(
+      'X-Twilio-VerStat → voicebot.caller_id.x_twilio_verstat',
+    );
+    const ruleUpdate = plan.actions.find((action) => action.kind === 'rule');
+    expect(ruleUpdate?.op === 'update' && ruleUpdate.changes[0]).toMatchObject({
+      before: 'voicebot.caller_id.trust → any',
+      after: 'voicebot.caller_id.trust → attested',
+    });
+    // A rule written before caller ID policies existed has no attribute (the agent trusts no one).
+    expect(ops({ ...inSync(), rules: [rule({ attributes: {} })] })).toContain(
+      'update rule dev-agent',
+    );
   });
 
   it('compares a rule by trunk names, so a new trunk means a rule update', () => {
@@ -205,5 +239,108 @@ describe('planChanges', () => {
       rules: [rule({ metadata: '{"managed_by":"ecommerce-voicebot","note":"x"}' })],
     });
     expect(plan.actions.at(-1)).toMatchObject({ op: 'update', changes: [{ field: 'metadata' }] });
+  });
+});
+
+describe('planChanges with scopes (one per file)', () => {
+  const act = (plan: ReturnType<typeof planChanges>) =>
+    plan.actions.map((action) => `${action.op} ${action.kind} ${action.name}`);
+  const none: DesiredState = { inbound: [], outbound: [], rules: [] };
+  const dev = managedMetadata('dev');
+  const carrierTrunk = (metadata: string) =>
+    inbound({ id: 'ST_carrier', name: 'carrier-in', numbers: ['+14155550123'], metadata });
+
+  it('never changes or deletes what another file applied, and reports it', () => {
+    const state: CurrentState = {
+      inbound: [inbound({ metadata: dev }), carrierTrunk(managedMetadata('carrier'))],
+      outbound: [outbound({ metadata: dev })],
+      rules: [rule({ metadata: dev })],
+    };
+    const plan = planChanges(desired, state, 'dev');
+    expect(act(plan)).toEqual([
+      'noop inbound dev-inbound',
+      'noop outbound dev-transfer',
+      'noop rule dev-agent',
+    ]);
+    expect(plan.unmanaged).toEqual([
+      { kind: 'inbound', id: 'ST_carrier', name: 'carrier-in', scope: 'carrier' },
+    ]);
+    // A file that lists nothing deletes its own objects, never the other file's.
+    expect(act(planChanges(none, state, 'dev'))).toEqual([
+      'delete rule dev-agent',
+      'delete inbound dev-inbound',
+      'delete outbound dev-transfer',
+    ]);
+  });
+
+  it('takes over by name what was applied before scopes, and leaves the rest of it alone', () => {
+    // Both applied by an older version (the unscoped marker): the dev file and a carrier file.
+    const state: CurrentState = {
+      ...inSync(),
+      inbound: [inbound(), carrierTrunk(MANAGED_METADATA)],
+    };
+    const plan = planChanges(desired, state, 'dev');
+    expect(act(plan)).toEqual([
+      'update inbound dev-inbound',
+      'update outbound dev-transfer',
+      'update rule dev-agent',
+    ]);
+    expect(plan.actions[0]).toMatchObject({ changes: [{ field: 'metadata', after: dev }] });
+    expect(plan.unmanaged).toEqual([
+      { kind: 'inbound', id: 'ST_carrier', name: 'carrier-in', scope: 'default' },
+    ]);
+  });
+
+  it('refuses a name that another file holds', () => {
+    const state: CurrentState = {
+      ...inSync(),
+      inbound: [inbound({ metadata: managedMetadata('carrier') })],
+    };
+    expect(planChanges(desired, state, 'dev').errors).toEqual([
+      expect.stringContaining(
+        'inbound trunk "dev-inbound" exists on the server (ST_in) but belongs to another file (scope "carrier")',
+      ),
+    ]);
+  });
+});
+
+describe('the guard trunk that refuses unmatched calls', () => {
+  const allowlisted: DesiredState = {
+    ...desired,
+    inbound: [{ ...inboundSpec, auth: undefined, allowedAddresses: ['198.51.100.10/32'] }],
+  };
+
+  it('is created once a file relies on an allowlist, with no numbers and random credentials', () => {
+    const plan = planChanges(allowlisted, { inbound: [], outbound: [], rules: [] });
+    const created = plan.actions.filter((action) => action.name === GUARD_NAME);
+    expect(created).toEqual([
+      {
+        op: 'create',
+        kind: 'inbound',
+        name: GUARD_NAME,
+        spec: expect.objectContaining({ numbers: [], allowedAddresses: [] }),
+      },
+    ]);
+    const spec = (created[0] as { spec: InboundTrunkSpec }).spec;
+    expect(spec.auth?.password).toMatch(/^[\w-]{40,}$/);
+    expect(
+      planChanges(desired, { inbound: [], outbound: [], rules: [] }).actions,
+    ).not.toContainEqual(expect.objectContaining({ name: GUARD_NAME }));
+  });
+
+  it('is never deleted, reported or created twice', () => {
+    const guard = inbound({
+      id: 'ST_guard',
+      name: GUARD_NAME,
+      numbers: [],
+      metadata: GUARD_METADATA,
+    });
+    const state: CurrentState = { ...inSync(), inbound: [inbound(), guard] };
+    const plan = planChanges({ inbound: [], outbound: [], rules: [] }, state);
+    expect(plan.actions.map((action) => action.name)).not.toContain(GUARD_NAME);
+    expect(plan.unmanaged).toEqual([]);
+    expect(planChanges(allowlisted, state).actions.map((action) => action.name)).not.toContain(
+      GUARD_NAME,
+    );
   });
 });

@@ -1,10 +1,15 @@
 // The pure diff: what the file wants against what the server holds, as a list of actions.
-// Objects are matched by kind and name. Only objects carrying this tool's marker in their metadata
-// are ever updated or deleted; anything else on the server is left alone (and reported).
+// Objects are matched by kind and name. Only objects carrying this tool's marker with the file's
+// scope in their metadata are ever updated or deleted; anything else on the server is left alone
+// (and reported).
 import {
+  DEFAULT_SCOPE,
   KIND_LABEL,
   MANAGED_METADATA,
-  isManaged,
+  managedMetadata,
+  managedScope,
+  headersToAttributesFor,
+  ruleAttributesFor,
   type CurrentState,
   type DesiredState,
   type DispatchRule,
@@ -16,6 +21,7 @@ import {
   type OutboundTrunkSpec,
   type RoomRule,
 } from './model.js';
+import { GUARD_NAME, guardSpec, isGuard } from './guard.js';
 
 /** One field that differs; values are display strings (secret ones are masked when printed). */
 export interface Change {
@@ -53,12 +59,16 @@ export interface Unmanaged {
   readonly kind: Kind;
   readonly id: string;
   readonly name: string;
+  /** Set when this tool made it, applying another file (another scope). */
+  readonly scope?: string;
 }
 
 export interface Plan {
+  /** The file's scope: what apply writes into the metadata (default: DEFAULT_SCOPE). */
+  readonly scope?: string;
   /** In execution order: rule deletions, trunk deletions, trunks, then rules. */
   readonly actions: readonly Action[];
-  /** Objects on the server without this tool's marker: never touched. */
+  /** Objects without this tool's marker, or of another file's scope: never touched. */
   readonly unmanaged: readonly Unmanaged[];
   /** Reasons the plan cannot be applied (name clashes with unmanaged or duplicated objects). */
   readonly errors: readonly string[];
@@ -90,7 +100,13 @@ interface Matched<Spec, Current> {
   readonly orphans: Current[];
 }
 
-/** Pairs each spec with the managed server object of the same name; collects clashes. */
+/**
+ * Pairs each spec with the server object of the same name in the file's scope; collects clashes.
+ * An object of the default scope (applied by a file without `scope:`, or before scopes existed)
+ * is taken over by a scoped file that names it, and otherwise left alone: so a carrier trunk
+ * applied before scopes existed survives the dev file's apply, and the dev objects move into the
+ * dev scope on its first apply.
+ */
 function match<
   Spec extends { name: string },
   Current extends { id: string; name: string; metadata: string },
@@ -98,33 +114,47 @@ function match<
   kind: Kind,
   specs: readonly Spec[],
   current: readonly Current[],
+  scope: string,
   unmanaged: Unmanaged[],
   errors: string[],
 ): Matched<Spec, Current> {
   const label = KIND_LABEL[kind];
-  const managed = current.filter((item) => isManaged(item.metadata));
+  const wanted = new Set(specs.map((spec) => spec.name));
+  const adoptable = (item: Current) =>
+    scope !== DEFAULT_SCOPE &&
+    managedScope(item.metadata) === DEFAULT_SCOPE &&
+    wanted.has(item.name) &&
+    !current.some((other) => other.name === item.name && managedScope(other.metadata) === scope);
+  const owned = current.filter((item) => managedScope(item.metadata) === scope || adoptable(item));
   for (const item of current) {
-    if (!isManaged(item.metadata)) unmanaged.push({ kind, id: item.id, name: item.name });
+    const itemScope = managedScope(item.metadata);
+    if (itemScope === undefined) unmanaged.push({ kind, id: item.id, name: item.name });
+    else if (!owned.includes(item))
+      unmanaged.push({ kind, id: item.id, name: item.name, scope: itemScope });
   }
   const pairs = specs.map((spec) => {
-    const sameName = managed.filter((item) => item.name === spec.name);
+    const sameName = owned.filter((item) => item.name === spec.name);
     if (sameName.length > 1) {
       errors.push(
         `${sameName.length} managed ${label}s are named "${spec.name}" on the server (${sameName.map((item) => item.id).join(', ')}): delete the extra ones with \`npm run sip -- delete ID\``,
       );
     }
     if (sameName.length === 0) {
-      const foreign = current.find((item) => item.name === spec.name && !isManaged(item.metadata));
-      if (foreign !== undefined) {
+      const foreign = current.find((item) => item.name === spec.name);
+      const foreignScope = foreign === undefined ? undefined : managedScope(foreign.metadata);
+      if (foreign !== undefined && foreignScope === undefined) {
         errors.push(
           `${label} "${spec.name}" exists on the server (${foreign.id}) but was not created by this tool, so it is never changed: rename it in the file, or delete it by hand with \`npm run sip -- delete ${foreign.id}\` and apply again`,
+        );
+      } else if (foreign !== undefined) {
+        errors.push(
+          `${label} "${spec.name}" exists on the server (${foreign.id}) but belongs to another file (scope "${foreignScope}"), so this file never changes it: rename it here, or remove it from that file`,
         );
       }
     }
     return { spec, current: sameName[0] };
   });
-  const wanted = new Set(specs.map((spec) => spec.name));
-  const orphans = managed.filter((item) => !wanted.has(item.name));
+  const orphans = owned.filter((item) => !wanted.has(item.name));
   return { pairs, orphans };
 }
 
@@ -150,6 +180,18 @@ function compareLists(
   compare(changes, field, list(before), list(after));
 }
 
+/** Maps as sorted `key → value` lists; an absent map is an empty one. */
+function compareMaps(
+  changes: Change[],
+  field: string,
+  before: Readonly<Record<string, string>> | undefined,
+  after: Readonly<Record<string, string>>,
+): void {
+  const entries = (map: Readonly<Record<string, string>> | undefined) =>
+    Object.entries(map ?? {}).map(([key, value]) => `${key} → ${value}`);
+  compareLists(changes, field, entries(before), entries(after));
+}
+
 function compareAuth(
   changes: Change[],
   before: { username: string; password: string } | undefined,
@@ -159,24 +201,38 @@ function compareAuth(
   compare(changes, 'auth.password', before?.password ?? '', after?.password ?? '', true);
 }
 
-export function diffInbound(current: InboundTrunk, spec: InboundTrunkSpec): Change[] {
+export function diffInbound(
+  current: InboundTrunk,
+  spec: InboundTrunkSpec,
+  metadata = MANAGED_METADATA,
+): Change[] {
   const changes: Change[] = [];
   compareLists(changes, 'numbers', current.numbers, spec.numbers);
   compareLists(changes, 'allowedAddresses', current.allowedAddresses, spec.allowedAddresses);
   compareLists(changes, 'allowedNumbers', current.allowedNumbers, spec.allowedNumbers);
   compareAuth(changes, current.auth, spec.auth);
   compare(changes, 'krisp', String(current.krisp), String(spec.krisp));
-  compare(changes, 'metadata', current.metadata, MANAGED_METADATA);
+  compareMaps(
+    changes,
+    'headersToAttributes',
+    current.headersToAttributes,
+    headersToAttributesFor(spec.callerIdTrust),
+  );
+  compare(changes, 'metadata', current.metadata, metadata);
   return changes;
 }
 
-export function diffOutbound(current: OutboundTrunk, spec: OutboundTrunkSpec): Change[] {
+export function diffOutbound(
+  current: OutboundTrunk,
+  spec: OutboundTrunkSpec,
+  metadata = MANAGED_METADATA,
+): Change[] {
   const changes: Change[] = [];
   compare(changes, 'address', current.address, spec.address);
   compare(changes, 'transport', current.transport, spec.transport);
   compareLists(changes, 'numbers', current.numbers, spec.numbers);
   compareAuth(changes, current.auth, spec.auth);
-  compare(changes, 'metadata', current.metadata, MANAGED_METADATA);
+  compare(changes, 'metadata', current.metadata, metadata);
   return changes;
 }
 
@@ -185,11 +241,13 @@ export function describeRoomRule(rule: RoomRule | undefined): string {
   const pin = rule.pin === '' ? '' : ', with a PIN';
   switch (rule.type) {
     case 'individual':
-      return `individual: a new room per call, prefix "${rule.roomPrefix}"${pin}`;
+      return `individual: a new room per call, named ${rule.roomPrefix}_<caller's number>_<random>${pin}`;
     case 'direct':
       return `direct: every call into room "${rule.roomName}"${pin}`;
     case 'callee':
-      return `callee: a room per called number, prefix "${rule.roomPrefix}"${rule.randomize ? ', randomized' : ''}${pin}`;
+      return rule.randomize
+        ? `a new room per call, named ${rule.roomPrefix}_<called number>_<random> (never the caller's number)${pin}`
+        : `callee: a room per called number, prefix "${rule.roomPrefix}"${pin}`;
   }
 }
 
@@ -201,6 +259,7 @@ export function diffRule(
   current: DispatchRule,
   spec: DispatchRuleSpec,
   trunkNames: ReadonlyMap<string, string>,
+  metadata = MANAGED_METADATA,
 ): Change[] {
   const changes: Change[] = [];
   const before = current.rule;
@@ -218,7 +277,8 @@ export function diffRule(
   const names = current.trunkIds.map((id) => trunkNames.get(id) ?? `(unknown trunk ${id})`);
   compareLists(changes, 'trunks', names, spec.trunks);
   compareLists(changes, 'agents', current.agentNames, [spec.agentName]);
-  compare(changes, 'metadata', current.metadata, MANAGED_METADATA);
+  compareMaps(changes, 'attributes', current.attributes, ruleAttributesFor(spec.callerIdTrust));
+  compare(changes, 'metadata', current.metadata, metadata);
   return changes;
 }
 
@@ -244,21 +304,36 @@ function deletions<K extends Kind, Current extends { name: string }>(
 }
 
 /** The actions that make `current` match `desired`. Pure. */
-export function planChanges(desired: DesiredState, current: CurrentState): Plan {
+export function planChanges(
+  desired: DesiredState,
+  current: CurrentState,
+  scope: string = DEFAULT_SCOPE,
+  newGuard: () => InboundTrunkSpec = guardSpec,
+): Plan {
   const unmanaged: Unmanaged[] = [];
   const errors: string[] = [];
-  const inbound = match('inbound', desired.inbound, current.inbound, unmanaged, errors);
-  const outbound = match('outbound', desired.outbound, current.outbound, unmanaged, errors);
-  const rules = match('rule', desired.rules, current.rules, unmanaged, errors);
+  // The guard (guard.ts) belongs to no file: never matched by name, never deleted. It is created
+  // once a file relies on an allowlist, so that a call from outside it is refused at once.
+  const trunks = current.inbound.filter((trunk) => !isGuard(trunk.metadata));
+  const needsGuard =
+    trunks.length === current.inbound.length &&
+    desired.inbound.some((trunk) => trunk.allowedAddresses.length > 0);
+  const inbound = match('inbound', desired.inbound, trunks, scope, unmanaged, errors);
+  const outbound = match('outbound', desired.outbound, current.outbound, scope, unmanaged, errors);
+  const rules = match('rule', desired.rules, current.rules, scope, unmanaged, errors);
   const trunkNames = new Map(current.inbound.map((trunk) => [trunk.id, trunk.name]));
+  const metadata = managedMetadata(scope);
 
   const actions: Action[] = [
     ...deletions('rule', rules.orphans),
     ...deletions('inbound', inbound.orphans),
     ...deletions('outbound', outbound.orphans),
-    ...upserts('inbound', inbound.pairs, diffInbound),
-    ...upserts('outbound', outbound.pairs, diffOutbound),
-    ...upserts('rule', rules.pairs, (rule, spec) => diffRule(rule, spec, trunkNames)),
+    ...upserts('inbound', inbound.pairs, (trunk, spec) => diffInbound(trunk, spec, metadata)),
+    ...(needsGuard
+      ? [{ op: 'create', kind: 'inbound', name: GUARD_NAME, spec: newGuard() } as const]
+      : []),
+    ...upserts('outbound', outbound.pairs, (trunk, spec) => diffOutbound(trunk, spec, metadata)),
+    ...upserts('rule', rules.pairs, (rule, spec) => diffRule(rule, spec, trunkNames, metadata)),
   ];
-  return { actions, unmanaged, errors };
+  return { scope, actions, unmanaged, errors };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TrunksFileError, loadTrunksFile, parseTrunksFile, type FileIssue } from './trunks-file.js';
+import { DEFAULT_SCOPE } from './model.js';
 
 const SIP_DIR = fileURLToPath(new URL('../', import.meta.url));
 const PASSWORD = 'dev-secret-password-42';
@@ -51,14 +52,17 @@ describe('the committed sip/trunks.yaml', () => {
         allowedNumbers: [],
         auth: { username: 'devcaller', password: PASSWORD },
         krisp: false,
+        // Labelled dev-only in the file: its callers are our own softphones.
+        callerIdTrust: 'any',
       },
     ]);
     expect(desired.rules).toEqual([
       {
         name: 'dev-agent',
-        rule: { type: 'individual', roomPrefix: 'call-', pin: '' },
+        rule: { type: 'callee', roomPrefix: 'call-', pin: '', randomize: true },
         trunks: ['dev-inbound'],
         agentName: 'default-agent',
+        callerIdTrust: 'any',
       },
     ]);
     expect(desired.outbound).toEqual([
@@ -105,6 +109,17 @@ describe('the committed sip/trunks.yaml', () => {
     ]);
     expect(file.desired.outbound[0]?.address).toBe('example.pstn.twilio.com');
     expect(file.desired.rules[0]?.trunks).toEqual(['twilio-inbound', 'telnyx-inbound']);
+    // Its own scope: applying it and the dev file (scope dev) never delete each other's objects.
+    expect(file.scope).toBe('carrier');
+  });
+
+  it('applies the dev file under its own scope', () => {
+    const text = readFileSync(`${SIP_DIR}trunks.yaml`, 'utf8');
+    expect(parse(text).scope).toBe('dev');
+    expect(parse('inbound: []\n').scope).toBe(DEFAULT_SCOPE);
+    expect(issues('scope: my carrier\n').map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/^scope: must be 1-63 letters/),
+    ]);
   });
 });
 
@@ -180,6 +195,35 @@ dispatchRules:
       '17:5 dispatchRules[1].roomName: is required',
       '20:10 dispatchRules[1].pin: must be digits in quotes, like "1234"',
     ]);
+  });
+
+  it('writes a bare IP as a one-address CIDR, so a From host equal to it matches nothing', () => {
+    const { desired } = parse(`inbound:
+  - name: carrier
+    numbers: ['+15550100']
+    allowedAddresses: [198.51.100.10, 203.0.113.0/30, '2001:db8::7', '2001:db8::/48']
+`);
+    expect(desired.inbound[0]?.allowedAddresses).toEqual([
+      '198.51.100.10/32',
+      '203.0.113.0/30',
+      '2001:db8::7/128',
+      '2001:db8::/48',
+    ]);
+  });
+
+  it('refuses an address the bridge would never match or that repeats another', () => {
+    const text = `inbound:
+  - name: carrier
+    numbers: ['+15550100']
+    allowedAddresses: ['fe80::1%eth0']
+`;
+    expect(issues(text).map((issue) => `${issue.line}:${issue.column} ${issue.message}`)).toEqual([
+      '4:24 inbound[0].allowedAddresses[0]: must not name a network interface (no "%" zone)',
+    ]);
+    const repeated = text.replace("'fe80::1%eth0'", '198.51.100.10, 198.51.100.10/32');
+    expect(
+      issues(repeated).map((issue) => `${issue.line}:${issue.column} ${issue.message}`),
+    ).toEqual(['4:39 inbound[0].allowedAddresses[1]: repeats an earlier address']);
   });
 
   it('checks names and references across entries', () => {
@@ -267,13 +311,58 @@ dispatchRules:
         rule: { type: 'direct', roomName: 'front-desk', pin: '0042' },
         trunks: ['main'],
         agentName: 'other-agent',
+        callerIdTrust: 'attested',
       },
       {
         name: 'per-number',
         rule: { type: 'callee', roomPrefix: 'n-', pin: '', randomize: true },
         trunks: ['main'],
         agentName: 'default-agent',
+        callerIdTrust: 'attested',
       },
+    ]);
+  });
+
+  it('names a room per call after the called number, never the caller (individual)', () => {
+    // LiveKit's individual rule would name it <prefix>_<caller's number>_<random>.
+    const { desired } = parse(VALID);
+    expect(desired.rules[0]?.rule).toEqual({
+      type: 'callee',
+      roomPrefix: 'call-',
+      pin: '',
+      randomize: true,
+    });
+  });
+
+  it('trusts caller ID only when attested unless the trunk says otherwise, and tells the rule', () => {
+    const { desired } = parse(VALID);
+    expect(desired.inbound[0]?.callerIdTrust).toBe('attested');
+    expect(desired.rules[0]?.callerIdTrust).toBe('attested');
+    const never = parse(
+      VALID.replace('  - name: main\n', '  - name: main\n    callerIdTrust: never\n'),
+    );
+    expect(never.desired.inbound[0]?.callerIdTrust).toBe('never');
+    expect(never.desired.rules[0]?.callerIdTrust).toBe('never');
+    const always = VALID.replace('  - name: main\n', '  - name: main\n    callerIdTrust: always\n');
+    expect(issues(always).map((issue) => issue.message)).toEqual([
+      'inbound[0].callerIdTrust: must be one of attested, any, never',
+    ]);
+  });
+
+  it('refuses a rule over trunks with different caller ID policies', () => {
+    const text = VALID.replace('  - name: main\n', '  - name: main\n    callerIdTrust: any\n')
+      .replace(
+        'outbound:',
+        `  - name: carrier-in
+    numbers: ['+15550101']
+    allowedAddresses: [203.0.113.9]
+outbound:`,
+      )
+      .replace('trunks: [main]', 'trunks: [main, carrier-in]');
+    expect(issues(text).map((issue) => issue.message)).toEqual([
+      expect.stringContaining(
+        'dispatchRules[0].trunks: names trunks with different callerIdTrust (any, attested)',
+      ),
     ]);
   });
 

@@ -5,9 +5,14 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import { E164_PATTERN, substituteEnv } from '@ecommerce-voicebot/contracts';
+import {
+  CALLER_ID_TRUST_VALUES,
+  DEFAULT_CALLER_ID_TRUST,
+  E164_PATTERN,
+  substituteEnv,
+} from '@ecommerce-voicebot/contracts';
 import { z } from 'zod';
-import type { DesiredState, DispatchRuleSpec, RoomRule } from './model.js';
+import { DEFAULT_SCOPE, type DesiredState, type DispatchRuleSpec, type RoomRule } from './model.js';
 
 export interface FileIssue {
   readonly file: string;
@@ -31,6 +36,8 @@ export class TrunksFileError extends Error {
 
 export interface TrunksFile {
   readonly desired: DesiredState;
+  /** Apply changes and deletes only objects applied under this scope (model.ts, DEFAULT_SCOPE). */
+  readonly scope: string;
   /** Values that must never be printed (trunk passwords), for the output's last-resort redaction. */
   readonly secrets: readonly string[];
 }
@@ -52,10 +59,13 @@ const NAME = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
 const E164 = z.string().regex(E164_PATTERN, {
   error: 'must be an E.164 number: "+", country code and number, digits only (like +15550100)',
 });
-const ADDRESS = z.string().superRefine((value, ctx) => {
-  const problem = addressProblem(value);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
+const ADDRESS = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = addressProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform(asPrefix);
 const HOST_PORT = z.string().refine(isHostPort, {
   error: 'must be host[:port] like sip.telnyx.com or 203.0.113.5:5060 (no sip: prefix, no user@)',
 });
@@ -96,6 +106,8 @@ const INBOUND = z
     allowedNumbers: list(E164, 0, 'number'),
     auth: AUTH.optional(),
     krisp: z.boolean().default(false),
+    // Caller ID is a claim: by default a number verifies the caller only when the carrier attests it.
+    callerIdTrust: z.enum(CALLER_ID_TRUST_VALUES).default(DEFAULT_CALLER_ID_TRUST),
   })
   .superRefine((trunk, ctx) => {
     if (trunk.auth === undefined && trunk.allowedAddresses.length === 0) {
@@ -139,6 +151,7 @@ const RULE = z.discriminatedUnion(
 
 const FILE = z
   .strictObject({
+    scope: NAME.optional(),
     inbound: z
       .array(INBOUND)
       .nullish()
@@ -179,6 +192,17 @@ const FILE = z
           message: `the name "${rule.name}" is already used by dispatchRules[${earlier}]: rule names must be unique`,
         });
       } else ruleNames.set(rule.name, index);
+      // The rule tells the agent its trunks' caller ID policy, so they must agree on one.
+      const policies = new Set(
+        file.inbound.filter((t) => rule.trunks.includes(t.name)).map((t) => t.callerIdTrust),
+      );
+      if (policies.size > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dispatchRules', index, 'trunks'],
+          message: `names trunks with different callerIdTrust (${[...policies].sort().join(', ')}): the rule tells the agent one policy, so use one rule per policy`,
+        });
+      }
       rule.trunks.forEach((trunk, position) => {
         if (inbound.has(trunk)) return;
         ctx.addIssue({
@@ -299,14 +323,20 @@ function toTrunksFile(file: ParsedFile, defaultAgentName: string): TrunksFile {
     const pin = rule.pin ?? '';
     let room: RoomRule;
     if (rule.type === 'direct') room = { type: 'direct', roomName: rule.roomName, pin };
+    // LiveKit's own individual rule names the room <prefix>_<caller's number>_<random>, putting the
+    // caller's number in every room name (server logs, webhooks, dashboards): a room per call is
+    // written as a randomized callee rule instead, <prefix>_<called number>_<random>.
     else if (rule.type === 'individual')
-      room = { type: 'individual', roomPrefix: rule.roomPrefix, pin };
+      room = { type: 'callee', roomPrefix: rule.roomPrefix, pin, randomize: true };
     else room = { type: 'callee', roomPrefix: rule.roomPrefix, pin, randomize: rule.randomize };
     return {
       name: rule.name,
       rule: room,
       trunks: rule.trunks,
       agentName: rule.agentName ?? defaultAgentName,
+      callerIdTrust:
+        file.inbound.find((trunk) => rule.trunks.includes(trunk.name))?.callerIdTrust ??
+        DEFAULT_CALLER_ID_TRUST,
     };
   });
   const secrets = [...file.inbound, ...file.outbound].flatMap((trunk) =>
@@ -318,6 +348,7 @@ function toTrunksFile(file: ParsedFile, defaultAgentName: string): TrunksFile {
       outbound: file.outbound.map((trunk) => ({ ...trunk, auth: trunk.auth })),
       rules,
     },
+    scope: file.scope ?? DEFAULT_SCOPE,
     secrets,
   };
 }
@@ -364,6 +395,8 @@ function addressProblem(value: string): string | undefined {
   if (rest.length > 0 || family === 0) {
     return 'must be an IP address or CIDR like 203.0.113.0/24 (host names are not accepted: the bridge could only compare them with the caller-supplied From header)';
   }
+  // The bridge's parser (Go netip) refuses zones in a prefix: the entry would never match.
+  if (ip.includes('%')) return 'must not name a network interface (no "%" zone)';
   if (prefix === undefined) return undefined;
   const max = family === 4 ? 32 : 128;
   if (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > max) {
@@ -373,6 +406,20 @@ function addressProblem(value: string): string | undefined {
     return 'allows every address: leave allowedAddresses out and use auth instead';
   }
   return undefined;
+}
+
+/**
+ * A bare IP as a one-address CIDR (/32, /128). livekit protocol's trunk matcher (sip/sip.go,
+ * matchAddrMasks) also accepts an entry that equals the INVITE's From host as text, and anyone can
+ * write `From: <sip:x@198.51.100.10>`; a From host spelled `198.51.100.10/32` is unusual, but
+ * still possible, which is why sip/README.md asks for a firewall beside every allowlist.
+ */
+function asPrefix(value: string): string {
+  if (value.includes('/')) return value;
+  const family = isIP(value);
+  if (family === 4) return `${value}/32`;
+  if (family === 6) return `${value}/128`;
+  return value;
 }
 
 const HOSTNAME =

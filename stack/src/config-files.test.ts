@@ -8,22 +8,40 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fillEnvTemplate } from '@ecommerce-voicebot/contracts';
+import { isSecretName, SERVICE_SECRETS, serviceEnv, type Service } from './service-env.js';
 import { PORTS } from './stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
-const VALUES = { LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 'secret', STACK_IP: '10.77.0.1' };
+const VALUES = {
+  LIVEKIT_API_KEY: 'APIkey',
+  LIVEKIT_API_SECRET: 'secret',
+  STACK_IP: '10.77.0.1',
+  REDIS_PASSWORD: 'redis-password',
+};
 
 const livekit = parse(read('livekit.yaml'));
 const bridgeTemplate = read('sip/bridge.yaml');
 const bridge = parse(fillEnvTemplate(bridgeTemplate, VALUES));
 const compose = parse(read('docker-compose.yml'));
+const composeText = read('docker-compose.yml');
+const caddyfile = read('Caddyfile');
 const setup = read('scripts/setup.sh');
+// Compose's own substitution: ${NAME}, ${NAME:-default}, ${NAME:?error}.
+const COMPOSE_REFERENCE = /\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g;
 const composeFilled = (text: string) =>
   text.replace(
-    /\$\{([A-Z_]+)\}/g,
-    (_m, name: string) => VALUES[name as keyof typeof VALUES] ?? `<${name}>`,
+    COMPOSE_REFERENCE,
+    (_m, name: string, op: string | undefined, fallback: string | undefined) =>
+      VALUES[name as keyof typeof VALUES] ?? (op === '-' ? fallback! : `<${name}>`),
   );
+const ENV_EXAMPLES = ['stack', 'sip', 'mcp', 'agent', 'token-api'].map((dir) =>
+  read(`${dir}/.env.example`),
+);
+/** Every variable the .env.example files define, i.e. what setup puts in .env. */
+const documented = new Set(
+  ENV_EXAMPLES.flatMap((text) => [...text.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!)),
+);
 
 const range = (spec: string) => spec.split('-').map(Number) as [number, number];
 
@@ -36,6 +54,27 @@ describe('stack configuration', () => {
     );
   });
 
+  it('locks Redis (it holds the carrier credentials) with REDIS_PASSWORD everywhere', () => {
+    // livekit-server reads it from REDIS_PASSWORD (its --redis-password flag): not in the file.
+    expect(livekit.redis.password).toBeUndefined();
+    expect(serviceEnv('livekit', { REDIS_PASSWORD: 'p' }).REDIS_PASSWORD).toBe('p');
+    expect(bridge.redis.password).toBe(VALUES.REDIS_PASSWORD);
+    const redis = compose.services.redis.command as string[];
+    expect(composeFilled(redis[redis.indexOf('--requirepass') + 1]!)).toBe(VALUES.REDIS_PASSWORD);
+    expect(composeFilled(compose.services.livekit.environment.REDIS_PASSWORD)).toBe(
+      VALUES.REDIS_PASSWORD,
+    );
+    // Compose refuses to start without it rather than run an open Redis (`--requirepass ""`).
+    for (const match of composeText.matchAll(/\$\{REDIS_PASSWORD[^}]*\}/g))
+      expect(match[0]).toMatch(/^\$\{REDIS_PASSWORD:\?/);
+  });
+
+  it('pins a maintained Redis image, not the end-of-life 7.0 line', () => {
+    const tag = /^redis:(\d+)\.(\d+)\.(\d+)-alpine$/.exec(compose.services.redis.image);
+    expect(tag, compose.services.redis.image).not.toBeNull();
+    expect(Number(tag![1])).toBeGreaterThanOrEqual(8);
+  });
+
   it('keeps the trunks across a Redis restart', () => {
     // Which worker gets a call is the worker's own reported load (active calls / AGENT_MAX_CALLS,
     // agent/src/worker/call-load.ts); livekit.yaml's agents.target_load only ranks server nodes.
@@ -45,7 +84,7 @@ describe('stack configuration', () => {
 
   it('keeps the ports apart and points the bridge at livekit-server', () => {
     expect(livekit.port).toBe(PORTS.livekit);
-    expect(bridge.ws_url).toBe(`ws://10.77.0.1:${PORTS.livekit}`);
+    expect(bridge.ws_url).toBe(`ws://127.0.0.1:${PORTS.livekit}`);
     expect(bridge.sip_port).toBe(PORTS.sip);
     expect(bridge.health_port).toBe(PORTS.sipHealth);
     const [rtpStart, rtpEnd] = range(bridge.rtp_port);
@@ -80,6 +119,13 @@ describe('stack configuration', () => {
     expect(parse(composeFilled(body))).toEqual(bridge);
   });
 
+  it('runs the bridge at warn unless SIP_LOG_LEVEL says otherwise (info lines carry caller numbers)', () => {
+    expect(bridge.logging.level).toBe('warn');
+    expect(
+      parse(fillEnvTemplate(bridgeTemplate, { ...VALUES, SIP_LOG_LEVEL: 'debug' })).logging.level,
+    ).toBe('debug');
+  });
+
   it('pins the images to the versions setup builds', () => {
     const serverVersion = /LIVEKIT_SERVER_VERSION=(v[\d.]+)/.exec(setup)?.[1];
     const sipVersion = /LIVEKIT_SIP_VERSION=(v[\d.]+)/.exec(setup)?.[1];
@@ -107,7 +153,99 @@ describe('stack configuration', () => {
       for (const key of Object.keys(bridge))
         expect(known, `unknown bridge key ${key}`).toContain(key);
       expect(Object.keys(bridge.logging)).toEqual(['level']);
-      expect(Object.keys(bridge.redis)).toEqual(['address']);
+      expect(Object.keys(bridge.redis)).toEqual(['address', 'password']);
     },
   );
+
+  it.runIf(existsSync(sipSource))(
+    "knows the bridge's health port cannot be kept on loopback (the firewall must drop it)",
+    () => {
+      // livekit-sip listens on ":health_port" with no setting for the address (README, "Ports"
+      // tells the admin to firewall it). When a version gains one, this fails: use it instead.
+      const service = readFileSync(join(sipSource, '../../service/service.go'), 'utf8');
+      expect(service).toContain('Addr:    fmt.Sprintf(":%d", conf.HealthPort)');
+      expect(read('README.md')).toMatch(/\| 8082 +\| TCP +\| livekit-sip health +\| nobody/);
+    },
+  );
+
+  it('keeps every plain HTTP port of production on loopback', () => {
+    // livekit-server's API (also the SIP admin API): loopback in the file compose mounts, no
+    // --bind on compose's command line to widen it. WebRTC media is not governed by this list.
+    expect(livekit.bind_addresses).toEqual(['127.0.0.1']);
+    expect(compose.services.livekit.command).not.toContain('--bind');
+    const tokenApi = compose.services['token-api'].environment;
+    expect(tokenApi.TOKEN_API_HOST).toBe('127.0.0.1');
+    expect(tokenApi.TOKEN_API_PORT).toBe(String(PORTS.tokenApi));
+    expect(compose.services.agent.environment.AGENT_HTTP_HOST).toBe('127.0.0.1');
+    expect(compose.services.mcp.command).toEqual(expect.arrayContaining(['--host', '127.0.0.1']));
+    expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--bind', '127.0.0.1']));
+    // The services reach livekit-server over loopback.
+    for (const name of ['agent', 'token-api'])
+      expect(compose.services[name].environment.LIVEKIT_URL).toBe(
+        `ws://127.0.0.1:${PORTS.livekit}`,
+      );
+  });
+
+  it('puts TLS (Caddy, automatic certificates) in front of livekit-server and the token API', () => {
+    const caddy = compose.services.caddy;
+    expect(caddy.image).toMatch(/^caddy:\d+\.\d+\.\d+-alpine$/);
+    expect(caddy.network_mode).toBe('host');
+    expect(caddy.volumes).toEqual(
+      expect.arrayContaining(['./Caddyfile:/etc/caddy/Caddyfile:ro', 'caddy-data:/data']),
+    );
+    // Site blocks: `{$NAME} {` ... `reverse_proxy UPSTREAM` ... `}`.
+    const sites = Object.fromEntries(
+      [...caddyfile.matchAll(/^\{\$([A-Z_]+)\} \{\n([^}]*)\n\}/gm)].map((m) => [
+        m[1],
+        m[2]!.trim(),
+      ]),
+    );
+    expect(sites).toEqual({
+      LIVEKIT_DOMAIN: `reverse_proxy 127.0.0.1:${PORTS.livekit}`,
+      TESTER_DOMAIN: `reverse_proxy 127.0.0.1:${PORTS.tokenApi}`,
+    });
+    for (const name of Object.keys(sites)) {
+      expect(caddy.environment[name]).toMatch(new RegExp(`^\\$\\{${name}:\\?`));
+      expect(documented, `${name} in an .env.example`).toContain(name);
+    }
+    // Browsers are sent to the TLS name; the token API trusts exactly one proxy (Caddy).
+    const tokenApi = compose.services['token-api'].environment;
+    expect(tokenApi.LIVEKIT_PUBLIC_URL).toMatch(/^wss:\/\/\$\{LIVEKIT_DOMAIN[:}]/);
+    expect(tokenApi.TOKEN_API_TRUST_PROXY).toBe('1');
+  });
+
+  it('uses only variables the .env.example files define (so setup puts them in .env)', () => {
+    for (const [, name] of composeText.matchAll(COMPOSE_REFERENCE))
+      expect(documented, `${name} in an .env.example`).toContain(name);
+  });
+
+  it('gives each Node service in compose only the secrets npm start gives it', () => {
+    // env_file passes the whole .env; the secrets a service does not need are blanked.
+    const secrets = [...documented].filter(isSecretName);
+    for (const name of ['mcp', 'agent', 'token-api'] as Service[]) {
+      const service = compose.services[name];
+      expect(service.env_file).toBe('.env');
+      const blanked = Object.entries(service.environment ?? {})
+        .filter(([, value]) => value === '')
+        .map(([variable]) => variable);
+      const kept = secrets.filter((secret) => !blanked.includes(secret)).sort();
+      expect(kept, name).toEqual(secrets.filter((s) => SERVICE_SECRETS[name].includes(s)).sort());
+    }
+  });
+
+  it('documents which port must be open to whom, every port the stack opens included', () => {
+    const readme = read('README.md');
+    const start = readme.indexOf('### Ports\n');
+    expect(start).toBeGreaterThan(-1);
+    const table = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    for (const port of [
+      ...Object.values(PORTS),
+      livekit.rtc.tcp_port,
+      `${livekit.rtc.port_range_start}-${livekit.rtc.port_range_end}`,
+      bridge.rtp_port,
+      443,
+      80,
+    ])
+      expect(table, `port ${port}`).toMatch(new RegExp(`\\b${port}\\b`));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, plainHttpWarning } from './config.js';
 
 const SECRETS = {
   LIVEKIT_API_KEY: 'APIkey',
@@ -7,6 +7,7 @@ const SECRETS = {
   MCP_AUTH_TOKEN: 'token',
   SIP_USERNAME: 'devcaller',
   SIP_PASSWORD: 'a-long-dev-password',
+  REDIS_PASSWORD: 'a-long-redis-password',
 };
 const noIp = () => undefined;
 
@@ -51,5 +52,51 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...env, AZURE_OPENAI_ENDPOINT: 'https://x' }, { offline: false }).ip).toBe(
       '10.77.0.1',
     );
+  });
+});
+
+describe('loadConfig refuses guessable passwords', () => {
+  const env = { ...SECRETS, STACK_IP: '10.77.0.1' };
+
+  it("refuses stack/.env.example's placeholder SIP password", () => {
+    expect(() =>
+      loadConfig({ ...env, SIP_PASSWORD: 'change-me-dev-password' }, { offline: true }),
+    ).toThrow(/^SIP_PASSWORD: is still the placeholder from \.env\.example/);
+  });
+
+  it.each(['REDIS_PASSWORD', 'LIVEKIT_API_SECRET', 'MCP_AUTH_TOKEN'])(
+    'refuses the placeholders setup replaces, in %s',
+    (name) => {
+      for (const value of ['generated-by-setup', 'change-me-to-a-long-random-token'])
+        expect(() => loadConfig({ ...env, [name]: value }, { offline: true })).toThrow(
+          expect.objectContaining({ variable: name }),
+        );
+    },
+  );
+
+  it('refuses a SIP password under 12 characters and a Redis password under 16', () => {
+    expect(() => loadConfig({ ...env, SIP_PASSWORD: '12345678901' }, { offline: true })).toThrow(
+      /^SIP_PASSWORD: is shorter than 12 characters/,
+    );
+    expect(
+      loadConfig({ ...env, SIP_PASSWORD: '123456789012' }, { offline: true }).secrets.SIP_PASSWORD,
+    ).toBe('123456789012');
+    expect(() => loadConfig({ ...env, REDIS_PASSWORD: 'x'.repeat(15) }, { offline: true })).toThrow(
+      /^REDIS_PASSWORD: is shorter than 16 characters/,
+    );
+    expect(loadConfig({ ...env, REDIS_PASSWORD: 'x'.repeat(16) }, { offline: true }).ip).toBe(
+      '10.77.0.1',
+    );
+  });
+});
+
+describe('plainHttpWarning', () => {
+  it('warns when livekit-server and the token API serve plain HTTP beyond loopback', () => {
+    const warning = plainHttpWarning('192.0.2.7');
+    expect(warning).toMatch(/^WARNING: .*7880.*3000.*plain HTTP without TLS on 192\.0\.2\.7/);
+  });
+
+  it('stays quiet on loopback', () => {
+    expect(plainHttpWarning('127.0.0.1')).toBeUndefined();
   });
 });

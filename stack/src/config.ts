@@ -2,7 +2,7 @@
 // of the runner that reads it. Errors name the variable.
 import { networkInterfaces } from 'node:os';
 import { z } from 'zod';
-import type { StackSecrets } from './stack.js';
+import { PORTS, type StackSecrets } from './stack.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -29,7 +29,18 @@ const SECRET_NAMES = [
   'MCP_AUTH_TOKEN',
   'SIP_USERNAME',
   'SIP_PASSWORD',
+  'REDIS_PASSWORD',
 ] as const satisfies readonly (keyof StackSecrets)[];
+
+// The dev trunk answers anyone who reaches port 5060 with its digest credentials, and Redis holds
+// every trunk's credentials: a password anyone can read in .env.example, or one short enough to
+// guess, opens both. setup generates 16 and 32 characters.
+const MIN_LENGTH: Partial<Record<keyof StackSecrets, number>> = {
+  SIP_PASSWORD: 12,
+  REDIS_PASSWORD: 16,
+};
+// The values the .env.example files ship with (stack/.env.example, mcp/.env.example).
+const PLACEHOLDER = /^(change-me|generated-by-setup$)/;
 
 const required = z.string().trim().min(1);
 const ipv4 = z.ipv4();
@@ -57,6 +68,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions): StackC
         name,
         'is not set in .env (run `npm run setup` on a fresh clone, or set it)',
       );
+    if (PLACEHOLDER.test(parsed.data))
+      throw new ConfigError(
+        name,
+        'is still the placeholder from .env.example: set a fresh random value (`npm run setup` writes one into a new .env)',
+      );
+    const min = MIN_LENGTH[name];
+    if (min !== undefined && parsed.data.length < min)
+      throw new ConfigError(
+        name,
+        `is shorter than ${min} characters: set a longer random value (e.g. \`openssl rand -base64 18\`)`,
+      );
     secrets[name] = parsed.data;
   }
   const ip = env.STACK_IP || (options.defaultIp ?? firstNonLoopbackIPv4)();
@@ -78,4 +100,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions): StackC
     secrets: Object.freeze(secrets),
     env: Object.freeze({ ...env }),
   });
+}
+
+/**
+ * The banner's warning when `npm start` serves plain HTTP beyond this machine: livekit-server's API
+ * (which is also the SIP admin API, guarded only by the API secret) and the token API listen on
+ * `ip` without TLS. Production puts a TLS proxy in front (docker-compose.yml, Caddyfile).
+ */
+export function plainHttpWarning(ip: string): string | undefined {
+  if (ip.startsWith('127.')) return undefined;
+  return (
+    `WARNING: livekit-server (API and SIP admin, port ${PORTS.livekit}) and the token API ` +
+    `(${PORTS.tokenApi}) serve plain HTTP without TLS on ${ip}, reachable beyond this machine: ` +
+    `use it on a trusted network only; production: docker compose (TLS proxy, plain ports on ` +
+    `loopback).`
+  );
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type StackConfig } from './config.js';
+import { ConfigError, loadConfig, plainHttpWarning, type StackConfig } from './config.js';
 import { startStack } from './stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,8 +30,8 @@ try {
     ip: config.ip,
     offline: config.offline,
     env: { ...config.env, ...config.secrets },
-    reuseRedis: true,
   });
+  const warning = plainHttpWarning(config.ip);
   process.stdout.write(
     [
       '',
@@ -44,6 +44,7 @@ try {
         ? `  Model            OFFLINE: local Realtime emulator at ${stack.emulatorUrl} (not OpenAI)`
         : '  Model            OpenAI Realtime',
       `  Web tester       ${stack.testerUrl}  (passcode: QA_PASSCODE in .env)`,
+      ...(warning === undefined ? [] : [warning]),
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

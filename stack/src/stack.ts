@@ -1,11 +1,12 @@
 // The whole local stack, started in dependency order, each step waiting for its health check:
 // Redis, livekit-server, livekit-sip, the MCP server, (offline) the Realtime emulator, the agent
 // worker, the token API with the web tester; then the dev SIP trunk and dispatch rule are applied.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fillEnvTemplate } from '@ecommerce-voicebot/contracts';
 import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
+import { serviceEnv, templateReferences, type Service } from './service-env.js';
 
 export const PORTS = Object.freeze({
   redis: 6379,
@@ -24,6 +25,8 @@ export interface StackSecrets {
   MCP_AUTH_TOKEN: string;
   SIP_USERNAME: string;
   SIP_PASSWORD: string;
+  /** Redis's requirepass: Redis holds every SIP trunk's credentials. */
+  REDIS_PASSWORD: string;
 }
 
 export interface StackOptions {
@@ -33,12 +36,13 @@ export interface StackOptions {
   ip: string;
   /** Use the local Realtime emulator instead of OpenAI. */
   offline: boolean;
-  /** The environment the services get (.env plus the shell's), secrets included. */
+  /**
+   * The environment (.env plus the shell's), secrets included. Each service gets it without the
+   * secrets it does not need (service-env.ts).
+   */
   env: NodeJS.ProcessEnv & StackSecrets;
   /** Output lines of every process, prefixed with its name. */
   onLine?: (line: string) => void;
-  /** Reuse a Redis already answering on its port instead of starting one. */
-  reuseRedis?: boolean;
   /** Offline with a Realtime emulator the caller runs (tests drive its scenario): not started here. */
   emulatorUrl?: string;
 }
@@ -60,15 +64,15 @@ export interface Stack {
 
 export type RestartableService = 'redis' | 'agent';
 
-async function redisAnswers(port: number): Promise<boolean> {
+/** Whether anything accepts TCP connections on the loopback port. */
+async function portInUse(port: number): Promise<boolean> {
   const { createConnection } = await import('node:net');
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
+    socket.once('connect', () => {
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(true);
     });
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => {
@@ -78,13 +82,59 @@ async function redisAnswers(port: number): Promise<boolean> {
   });
 }
 
-async function waitForRedis(port: number, process: ManagedProcess): Promise<void> {
+/** Whether our Redis answers: it authenticates with the password, then PING gets PONG. */
+async function redisAnswers(port: number, password: string): Promise<boolean> {
+  const { createConnection } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.setTimeout(500);
+    // RESP array form, so a password with spaces or quotes is sent as one argument.
+    const auth = `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`;
+    socket.once('connect', () => socket.write(`${auth}PING\r\n`));
+    let received = '';
+    socket.on('data', (data) => {
+      received += data.toString();
+      if (!received.includes('\r\n', received.indexOf('\r\n') + 2)) return;
+      socket.destroy();
+      resolve(received.startsWith('+OK\r\n+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+async function waitForRedis(
+  port: number,
+  password: string,
+  process: ManagedProcess,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!(await redisAnswers(port))) {
+  while (!(await redisAnswers(port, password))) {
     if (process.child.exitCode !== null) throw new Error('redis-server exited before it was ready');
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Never a Redis the stack did not start: it would have another password (or none) and other
+ * trunks, and whoever runs it could read ours. Debian's redis-server package starts one on 6379.
+ */
+export async function refuseForeignRedis(port: number): Promise<void> {
+  if (await portInUse(port))
+    throw new Error(
+      `port ${port} (Redis) is already in use on 127.0.0.1: the stack runs its own Redis with ` +
+        `REDIS_PASSWORD and never reuses another. Stop the other one (Debian's service: ` +
+        `\`systemctl disable --now redis-server\`) or the stack already running.`,
+    );
+}
+
+/** A value inside a double-quoted redis.conf string. */
+function redisConfQuote(value: string): string {
+  return value.replace(/[\\"]/g, (char) => `\\${char}`);
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -97,17 +147,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // restart does not silently unconfigure the bridge.
   const redisDir = mkdtempSync(join(tmpdir(), 'voicebot-redis-'));
   const start = (
-    name: string,
+    name: Service,
     command: string,
     args: string[],
     extraEnv: NodeJS.ProcessEnv = {},
+    references: readonly string[] = [],
   ) => {
     const managed = startProcess({
       name,
       command,
       args,
       cwd: root,
-      env: { ...env, ...extraEnv },
+      env: serviceEnv(name, env, extraEnv, references),
       onLine: options.onLine,
     });
     started.push(managed);
@@ -139,31 +190,46 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    if (!(options.reuseRedis && (await redisAnswers(PORTS.redis)))) {
-      const launchRedis = async () => {
-        const redis = start('redis', 'redis-server', [
-          '--port',
-          String(PORTS.redis),
-          '--bind',
-          '127.0.0.1',
-          '--dir',
-          redisDir,
-          '--save',
-          '',
-          '--appendonly',
-          'yes',
-        ]);
-        await waitForRedis(PORTS.redis, redis);
-        return redis;
-      };
-      launchers.set('redis', launchRedis);
-      await launchRedis();
-    }
+    await refuseForeignRedis(PORTS.redis);
+    // The password in a config file in the stack's private temp folder (0700, removed at stop),
+    // not on the command line, where any local user reads it in `ps`.
+    const redisConf = join(redisDir, 'redis.conf');
+    writeFileSync(redisConf, `requirepass "${redisConfQuote(env.REDIS_PASSWORD)}"\n`, {
+      mode: 0o600,
+    });
+    const launchRedis = async () => {
+      const redis = start('redis', 'redis-server', [
+        redisConf,
+        '--port',
+        String(PORTS.redis),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        redisDir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+      ]);
+      await waitForRedis(PORTS.redis, env.REDIS_PASSWORD, redis);
+      return redis;
+    };
+    launchers.set('redis', launchRedis);
+    await launchRedis();
 
     const livekit = start(
       'livekit',
       join(tools, 'livekit-server'),
-      ['--config', join(root, 'livekit.yaml'), '--node-ip', ip],
+      // The API on loopback (livekit.yaml) and on STACK_IP, where testers' browsers reach it.
+      [
+        '--config',
+        join(root, 'livekit.yaml'),
+        '--node-ip',
+        ip,
+        '--bind',
+        '127.0.0.1',
+        ...(ip === '127.0.0.1' ? [] : ['--bind', ip]),
+      ],
       {
         LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}`,
       },
@@ -221,6 +287,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const agent = start('agent', tsx, ['agent/src/main.ts', 'start'], {
         LIVEKIT_URL: livekitUrl,
         MCP_URL: `http://127.0.0.1:${PORTS.mcp}/mcp`,
+        // Its health page shows the agent name and job count: loopback only.
+        AGENT_HTTP_HOST: '127.0.0.1',
         AGENT_HTTP_PORT: String(PORTS.agentHealth),
         ...(options.offline ? { AGENT_MODE: 'offline', OPENAI_BASE_URL: emulatorUrl } : {}),
       });
@@ -247,9 +315,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       what: 'the token API',
     });
 
-    const apply = start('sip-apply', 'npm', ['run', '--silent', 'sip', '--', 'apply'], {
-      LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
-    });
+    const apply = start(
+      'sip-apply',
+      'npm',
+      ['run', '--silent', 'sip', '--', 'apply'],
+      { LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}` },
+      // The credentials sip/trunks.yaml names (`${SIP_PASSWORD}`, a carrier's) and nothing else.
+      templateReferences(readFileSync(join(root, 'sip/trunks.yaml'), 'utf8')),
+    );
     const code = await apply.exited;
     if (code !== 0)
       throw new Error('applying sip/trunks.yaml failed (see the sip-apply lines above)');

@@ -2,10 +2,8 @@
 // the room and the room closing.
 import type { llm } from '@livekit/agents';
 import { type JobContext, voice } from '@livekit/agents';
-import { ParticipantKind, type RemoteParticipant } from '@livekit/rtc-node';
 import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import { QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
 import type { AgentConfig } from '../config.js';
 import { createMcpToolset } from '../mcp/toolset.js';
 import { createRealtimeModel } from '../model/realtime-model.js';
@@ -14,7 +12,8 @@ import { createCallRecorder, maskPhone } from '../observability/call-record.js';
 import { createRoomPublisher } from '../observability/data-topic.js';
 import { roomForLog } from '../observability/redact.js';
 import { createCallGuard } from './call-guard.js';
-import { createEndCallTool, createTransferTool, type CallerInfo } from './call-control-tools.js';
+import { createEndCallTool, createTransferTool } from './call-control-tools.js';
+import { describeCaller } from './caller-identity.js';
 import { createDtmfCollector, typedInput } from './dtmf.js';
 import { FALLBACK_CLIPS, playClip, readWavClip } from './fallback-audio.js';
 import { buildInstructions } from './prompt.js';
@@ -27,45 +26,47 @@ export interface CallDeps {
   logger: Logger;
 }
 
-export function describeCaller(participant: RemoteParticipant): {
-  caller: CallerInfo;
-  callerNumber: string | undefined;
-  callId: string | undefined;
-} {
-  const sip = participant.kind === ParticipantKind.SIP;
-  const attributes = participant.attributes;
-  return {
-    caller: { kind: sip ? 'sip' : 'web', identity: participant.identity },
-    callerNumber:
-      (sip ? attributes['sip.phoneNumber'] : attributes[QA_CALLER_NUMBER_ATTRIBUTE]) || undefined,
-    callId: sip ? attributes['sip.callID'] : undefined,
-  };
-}
-
 export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   const { config } = deps;
   await ctx.connect();
   const participant = await ctx.waitForParticipant();
-  const { caller, callerNumber, callId: sipCallId } = describeCaller(participant);
+  const {
+    caller,
+    callerNumber,
+    trustedNumber,
+    callerId,
+    callId: sipCallId,
+  } = describeCaller(participant);
   const callId = sipCallId ?? ctx.job.id;
   const logger = deps.logger.child({
     callId,
     room: roomForLog(ctx.room.name),
     callerKind: caller.kind,
   });
-  logger.info({ callerId: callerNumber !== undefined }, 'call started');
+  // The decision and its reason, never the number.
+  logger.info(
+    {
+      callerId: callerNumber !== undefined,
+      callerIdTrusted: callerId.trusted,
+      callerIdReason: callerId.reason,
+    },
+    'call started',
+  );
 
   const recorder = createCallRecorder({
     dir: config.callsDir,
     callId,
     startedAt: Date.now(),
     callerNumberMasked: callerNumber === undefined ? undefined : maskPhone(callerNumber),
+    callerId,
     kind: caller.kind,
     logger,
   });
   const toolset = createMcpToolset({
     connection: config.mcp,
-    callerNumber,
+    // Caller ID is a claim: the store treats the number as the caller's identity, so it gets one
+    // only when the trunk vouches for it; otherwise the caller verifies by email (verify_customer).
+    callerNumber: trustedNumber,
     toolTimeoutMs: config.toolTimeoutMs,
     logger,
     onToolCall: (event) => observer.toolCall(event),

@@ -67,7 +67,9 @@ export interface McpToolsetOptions {
   connection: McpConnection;
   /**
    * Trusted E.164 number of a phone caller: over HTTP the `X-Caller-Number` header (read by the
-   * server on initialize), over stdio `--caller-phone NUMBER`. Never settable by the model.
+   * server on initialize), over stdio `--caller-phone NUMBER`. Never settable by the model, and
+   * set only when the trunk vouches for the caller ID (call/caller-identity.ts): the store lets a
+   * caller whose number is on file see their orders without further checks.
    */
   callerNumber?: string | undefined;
   /** Bound on one tool call, reconnect included. Default 5000. */

@@ -1,4 +1,14 @@
-import { mkdtemp, readFile, readdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import {
+  appendFile,
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -193,6 +203,25 @@ describe('createCallRecorder', () => {
     expect(logger.at('debug')).toHaveLength(1);
   });
 
+  it('writes the caller ID decision (trusted or not, and why) on the start line, never the number', async () => {
+    const recorder = createCallRecorder({
+      dir,
+      callId: 'SCL_decision',
+      startedAt: STARTED_AT,
+      kind: 'sip',
+      callerNumberMasked: maskPhone('+14155550100'),
+      callerId: { trusted: false, reason: 'not_attested' },
+      logger: new FakeLogger(),
+    });
+    await recorder.end('participant_disconnected', STARTED_AT + 1_000);
+    const [started] = await readCallRecord(recorder.path);
+    expect(started).toMatchObject({
+      type: 'call_started',
+      callerId: { trusted: false, reason: 'not_attested' },
+    });
+    expect(await readFile(recorder.path, 'utf8')).not.toContain('4155550100');
+  });
+
   it('logs, and never throws, when the folder cannot be created', async () => {
     const notADir = join(dir, 'calls');
     await writeFile(notADir, 'a file where the records folder should be');
@@ -216,13 +245,59 @@ describe('createCallRecorder', () => {
     expect(errors[0]?.obj).toMatchObject({
       callId: 'SCL_1',
       what: 'mkdir',
-      err: { code: 'ENOTDIR' },
+      err: { code: 'EEXIST' },
     });
     expect(errors[1]?.obj).toMatchObject({ failedWrites: 4 });
     // Nothing from the call's content reaches the log.
     expect(logger.dump()).not.toContain('example.com');
     expect(logger.dump()).not.toContain('my email');
   });
+
+  it.each(['000', '022', '277'])(
+    'keeps records 0600 in 0700 folders under umask %s, even in folders made looser before',
+    async (mask) => {
+      const umask = Number.parseInt(mask, 8);
+      const calls = join(dir, 'calls');
+      const day = join(calls, '2026-11-20');
+      const earlier = join(day, 'SCL_earlier.jsonl');
+      await mkdir(day, { recursive: true });
+      await writeFile(earlier, '');
+      await chmod(calls, 0o777);
+      await chmod(day, 0o755);
+      const previous = process.umask(umask);
+      try {
+        const logger = new FakeLogger();
+        const recorder = createCallRecorder({
+          dir: calls,
+          callId: 'SCL_earlier',
+          startedAt: STARTED_AT,
+          kind: 'sip',
+          logger,
+        });
+        recorder.append(turn(1, 'hello'));
+        await recorder.end('participant_disconnected', STARTED_AT + 5);
+        const other = createCallRecorder({
+          dir: calls,
+          callId: 'SCL_next_day',
+          startedAt: STARTED_AT + 60_000,
+          kind: 'web',
+          logger,
+        });
+        await other.end('participant_disconnected', STARTED_AT + 65_000);
+        expect(logger.at('error')).toEqual([]);
+
+        const mode = async (path: string) => (await stat(path)).mode & 0o777;
+        expect(await mode(calls)).toBe(0o700);
+        expect(await mode(day)).toBe(0o700);
+        expect(await mode(join(calls, '2026-11-21'))).toBe(0o700);
+        expect(await mode(recorder.path)).toBe(0o600);
+        expect(await mode(other.path)).toBe(0o600);
+        expect(await readCallRecord(recorder.path)).toHaveLength(3);
+      } finally {
+        process.umask(previous);
+      }
+    },
+  );
 
   it('keeps a hostile call id inside the day folder', async () => {
     const path = callRecordPath(dir, '../../etc/passwd', STARTED_AT);

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CallLogger, Clock, ToolCallEvent } from './types.js';
 import type { TurnLatency } from './call-event.js';
@@ -14,6 +14,10 @@ export { maskPhone } from './redact.js';
 
 export const CALL_RECORD_VERSION = 1;
 
+/** The records folder, its day folders and the records are the worker user's alone. */
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+
 export type CallKind = 'sip' | 'web';
 
 export interface CallStartedLine {
@@ -25,6 +29,16 @@ export interface CallStartedLine {
   kind: CallKind;
   startedAt: number;
   callerNumberMasked?: string;
+  /**
+   * Whether the caller's number was passed to the store as verifying them, and why (a reason of
+   * contracts/src/caller-id.ts, or `qa_tester`); never the number.
+   */
+  callerId?: CallerIdDecision;
+}
+
+export interface CallerIdDecision {
+  readonly trusted: boolean;
+  readonly reason: string;
 }
 
 export interface TurnLine {
@@ -100,6 +114,7 @@ export interface CallRecorderOptions {
   /** Epoch ms; also picks the day folder (UTC). */
   startedAt: number;
   callerNumberMasked?: string;
+  callerId?: CallerIdDecision;
   kind: CallKind;
   logger: CallLogger;
   /** For `end()` without `endedAt`. Defaults to `Date.now`. */
@@ -144,10 +159,33 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
   };
 
   const write = (line: CallRecordLine): void =>
-    enqueue(() => appendFile(path, `${JSON.stringify(line)}\n`, 'utf8'), line.type);
+    enqueue(
+      () => appendFile(path, `${JSON.stringify(line)}\n`, { encoding: 'utf8', mode: PRIVATE_FILE }),
+      line.type,
+    );
 
+  // Records hold transcripts and tool data: only the worker's user may open them. mkdir and open
+  // apply the process umask and leave existing modes alone; chmod does neither.
   enqueue(async () => {
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+    try {
+      await chmod(dir, PRIVATE_DIR);
+    } catch (error) {
+      // A shared folder the worker may write in but does not own: the day folder still keeps
+      // others out, so the call is recorded, and the admin told.
+      logger.warn(
+        { callId, dir, err: describeError(error) },
+        'calls folder cannot be made private',
+      );
+    }
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR });
+    await chmod(dirname(path), PRIVATE_DIR);
+    const file = await open(path, 'a', PRIVATE_FILE);
+    try {
+      await file.chmod(PRIVATE_FILE);
+    } finally {
+      await file.close();
+    }
   }, 'mkdir');
   const started: CallStartedLine = {
     type: 'call_started',
@@ -157,6 +195,7 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
     kind,
     startedAt,
     ...(callerNumberMasked !== undefined ? { callerNumberMasked } : {}),
+    ...(options.callerId !== undefined ? { callerId: options.callerId } : {}),
   };
   write(started);
 

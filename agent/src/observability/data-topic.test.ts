@@ -164,6 +164,24 @@ describe('createRoomPublisher', () => {
     expect(sent.error).toBe('no customer with phone **********99');
   });
 
+  it('replaces email addresses in tool calls, whoever built the message', async () => {
+    const participant = new FakeLocalParticipant();
+    const publisher = createRoomPublisher(participant, { logger: new FakeLogger() });
+    publisher.publish(
+      toolCall({
+        name: 'verify_customer',
+        args: { customer_id: 'C5000', email: 'ana.garcia@example.com' },
+        result: { status: 'not_verified', note: 'ana.garcia@example.com' },
+        error: 'no account for ana.garcia@example.com',
+      }),
+    );
+    await publisher.flush();
+    const sent = participant.sent[0]?.message;
+    expect(sent.args).toEqual({ customer_id: 'C5000', email: '[email]' });
+    expect(sent.result).toEqual({ status: 'not_verified', note: '[email]' });
+    expect(sent.error).toBe('no account for [email]');
+  });
+
   it('falls back to the framework logger when none is given', async () => {
     const participant = new FakeLocalParticipant();
     participant.failWith = new Error('down');

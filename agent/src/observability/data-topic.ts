@@ -1,6 +1,6 @@
 import { log, type voice } from '@livekit/agents';
 import type { LocalParticipant } from '@livekit/rtc-node';
-import { redactPhoneNumbers } from './redact.js';
+import { redactEmails, redactPhoneNumbers } from './redact.js';
 import type { CallLogger } from './types.js';
 
 // The room data topic and its versioned message types are the contracts package's (the web tester
@@ -101,21 +101,22 @@ function frameworkLog(): ReturnType<typeof log> | undefined {
   }
 }
 
-/** Phone numbers never reach the tester, whoever built the message. */
+/** Phone numbers and email addresses never reach the tester, whoever built the message. */
 function redactToolCall(message: AgentEventMessage): AgentEventMessage {
   if (message.type !== 'tool_call') return message;
+  const redact = (value: unknown): unknown => redactEmails(redactPhoneNumbers(value));
   return {
     ...message,
-    args: redactPhoneNumbers(message.args),
-    ...('result' in message ? { result: redactPhoneNumbers(message.result) } : {}),
-    ...(message.error !== undefined ? { error: redactPhoneNumbers(message.error) as string } : {}),
+    args: redact(message.args),
+    ...('result' in message ? { result: redact(message.result) } : {}),
+    ...(message.error !== undefined ? { error: redact(message.error) as string } : {}),
   };
 }
 
 /**
  * Publishes agent events on the room's data channel: reliable, on the `agent.events` topic, in
- * order (one send at a time). Phone numbers in tool calls are masked. Failures are logged, never
- * thrown into the call.
+ * order (one send at a time). Phone numbers in tool calls are masked and email addresses replaced.
+ * Failures are logged, never thrown into the call.
  */
 export function createRoomPublisher(
   localParticipant: DataPublishingParticipant,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { redactPhoneNumbers, roomForLog } from './redact.js';
+import {
+  EMAIL_MARKER,
+  redactEmailText,
+  redactEmails,
+  redactPhoneNumbers,
+  roomForLog,
+} from './redact.js';
 
 describe('redactPhoneNumbers', () => {
   it('masks phone numbers in any string of a nested value', () => {
@@ -30,6 +36,34 @@ describe('redactPhoneNumbers', () => {
       none: null,
     };
     expect(redactPhoneNumbers(value)).toEqual(value);
+  });
+});
+
+describe('redactEmails', () => {
+  it('replaces written and spoken addresses in text, and leaves other text alone', () => {
+    expect(
+      redactEmailText('Mail Jane.Doe+x@Example.co.uk. Or jane dot doe at gmail dot com!'),
+    ).toBe(`Mail ${EMAIL_MARKER}. Or ${EMAIL_MARKER}!`);
+    expect(redactEmailText('JANE AT EXAMPLE.COM')).toBe(EMAIL_MARKER);
+    expect(redactEmailText('josé.garcía@exämple.de, María arroba')).toBe(
+      `${EMAIL_MARKER}, María arroba`,
+    );
+    const kept = 'Call me at 5 dot 30; order O9002 at the store. Refund 199.99, @home, a@b, x@y.1';
+    expect(redactEmailText(kept)).toBe(kept);
+  });
+
+  it('replaces any value of a field named like email, whatever it holds', () => {
+    expect(
+      redactEmails({ email: 'not an address', e_mail: '', contact: { Email: ['x'] }, n: 4 }),
+    ).toEqual({ email: EMAIL_MARKER, e_mail: '', contact: { Email: [EMAIL_MARKER] }, n: 4 });
+  });
+
+  it('costs one pass over long text without an address', () => {
+    const started = performance.now();
+    for (const text of ['a'.repeat(100_000), 'a.'.repeat(50_000), 'a@'.repeat(50_000)]) {
+      expect(redactEmailText(text)).toBe(text);
+    }
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * Call events → lines of the call record (call-record.ts writes them). The record is QA material:
- * it keeps the transcript, tool data, latency and errors, but not the agent's live state.
+ * it keeps the transcript, tool data, latency and errors, but not the agent's live state, and no
+ * email address: `verify_customer`'s email is the caller's verification secret, so every address
+ * (in tool data, the transcript and error messages) becomes a marker here, whoever made the event.
  */
 import { defined, type CallEvent, type CallEventSink } from './call-event.js';
 import type {
@@ -10,6 +12,7 @@ import type {
   LatencyLine,
   ToolCallLine,
 } from './call-record.js';
+import { redactEmailText, redactEmails } from './redact.js';
 import type { CallLogger } from './types.js';
 
 /** The record line for one event, or undefined when the record does not keep it. */
@@ -21,7 +24,7 @@ export function toCallRecordEntry(event: CallEvent): CallRecordEntry | undefined
         at: event.at,
         index: event.index,
         role: event.role,
-        text: event.text,
+        text: redactEmailText(event.text),
         interrupted: event.interrupted,
         itemId: event.itemId,
         createdAt: event.createdAt,
@@ -33,12 +36,12 @@ export function toCallRecordEntry(event: CallEvent): CallRecordEntry | undefined
         turn: event.turn,
         callId: event.callId,
         name: event.name,
-        args: event.args,
+        args: redactEmails(event.args),
         startedAt: event.startedAt,
         durationMs: event.durationMs,
         status: event.status,
-        result: event.result,
-        error: event.error,
+        result: event.result !== undefined ? redactEmails(event.result) : undefined,
+        error: event.error !== undefined ? redactEmailText(event.error) : undefined,
         source: event.source,
       });
     case 'latency':
@@ -61,7 +64,7 @@ export function toCallRecordEntry(event: CallEvent): CallRecordEntry | undefined
         at: event.at,
         errorType: event.errorType,
         label: event.label,
-        message: event.message,
+        message: redactEmailText(event.message),
         recoverable: event.recoverable,
       });
     case 'agent_state':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent } from './call-event.js';
+import { EMAIL_MARKER } from './redact.js';
 import { toAgentEventMessage } from './to-data-topic.js';
 
 describe('toAgentEventMessage', () => {
@@ -49,6 +50,42 @@ describe('toAgentEventMessage', () => {
       ttftMs: 300,
       toolMs: 0,
     });
+  });
+
+  it('shows QA that verify_customer got an email, never which, nor any other address', () => {
+    const event: CallEvent = {
+      type: 'tool_call',
+      at: 2_000,
+      turn: 1,
+      callId: 'call_2',
+      name: 'verify_customer',
+      args: { order_id: 'O9002', email: 'JANE.DOE@example.com' },
+      startedAt: 1_900,
+      durationMs: 40,
+      status: 'ok',
+      result: { status: 'not_verified', attempts_left: 2 },
+      error: undefined,
+      source: 'toolset',
+    };
+    expect(toAgentEventMessage(event)).toMatchObject({
+      args: { order_id: 'O9002', email: EMAIL_MARKER },
+      result: { status: 'not_verified', attempts_left: 2 },
+    });
+
+    const other = toAgentEventMessage({
+      ...event,
+      name: 'some_tool',
+      args: { contact_email: ['jane@example.com'], text: 'jane at example dot com' },
+      status: 'error',
+      result: { owner: 'ops@store.example' },
+      error: 'unknown address jane@example.com',
+    });
+    expect(other).toMatchObject({
+      args: { contact_email: [EMAIL_MARKER], text: EMAIL_MARKER },
+      result: { owner: EMAIL_MARKER },
+      error: `unknown address ${EMAIL_MARKER}`,
+    });
+    expect(JSON.stringify(other)).not.toMatch(/jane|example/i);
   });
 
   it('keeps the transcript and error messages off the data topic', () => {

@@ -1,7 +1,8 @@
 /**
  * Call events → live messages on the room's `agent.events` data topic (data-topic.ts sends them;
  * README.md in this folder is the contract). The web tester gets state, tools, latency and the
- * end of the call; the transcript and error messages stay in the call record.
+ * end of the call; the transcript and error messages stay in the call record. QA sees that an
+ * email was given (`[email]`), never which: `verify_customer`'s email is the caller's secret.
  */
 import { defined, type CallEvent, type CallEventSink } from './call-event.js';
 import {
@@ -11,6 +12,7 @@ import {
   type LatencyMessage,
   type ToolCallMessage,
 } from './data-topic.js';
+import { redactEmailText, redactEmails } from './redact.js';
 import type { CallLogger } from './types.js';
 
 /** The data-topic message for one event, or undefined when the tester is not sent it. */
@@ -26,11 +28,11 @@ export function toAgentEventMessage(event: CallEvent): AgentEventMessage | undef
         at: event.at,
         callId: event.callId,
         name: event.name,
-        args: event.args,
+        args: redactEmails(event.args),
         status: event.status,
         durationMs: event.durationMs,
-        result: event.result,
-        error: event.error,
+        result: event.result !== undefined ? redactEmails(event.result) : undefined,
+        error: event.error !== undefined ? redactEmailText(event.error) : undefined,
       });
     case 'latency':
       return defined<LatencyMessage>({

@@ -160,19 +160,24 @@ describe.skipIf(missing.length > 0)(
       expect(rule?.roomConfig?.agents.map((agent) => agent.agentName)).toEqual([
         'ecommerce-support',
       ]);
+      // A room per call named after the called number, never the caller's (LiveKit's individual
+      // rule would put the caller's number in every room name).
       expect(rule?.rule?.rule).toMatchObject({
-        case: 'dispatchRuleIndividual',
-        value: { roomPrefix: 'call-' },
+        case: 'dispatchRuleCallee',
+        value: { roomPrefix: 'call-', randomize: true },
       });
+      // The dev trunk trusts any caller number (our own softphones); the rule tells the agent.
+      expect(rule?.attributes).toEqual({ 'voicebot.caller_id.trust': 'any' });
+      expect(trunk?.headersToAttributes).toEqual({});
 
       const list = await sip('list');
       expect(list.code).toBe(0);
-      expect(list.out).toContain(`  ${trunk!.sipTrunkId}  dev-inbound  [managed]`);
+      expect(list.out).toContain(`  ${trunk!.sipTrunkId}  dev-inbound  [managed, scope "dev"]`);
       expect(list.out).toContain('      auth: devcaller / ***');
       expect(list.out).toContain(
         `  ${hand.sipTrunkId}  hand-made  [not managed: apply never touches it]`,
       );
-      expect(list.out).toContain('  dev-agent  [managed]');
+      expect(list.out).toContain('  dev-agent  [managed, scope "dev"]');
 
       const again = await sip('apply');
       expect(again).toMatchObject({
@@ -198,6 +203,28 @@ describe.skipIf(missing.length > 0)(
       expect(updated).toMatchObject({ sipTrunkId: trunk!.sipTrunkId, numbers: ['+15550101'] });
       expect((await sip('apply', renumbered)).out).toMatch(/^No changes/);
 
+      // Caller ID trusted only when attested: the carrier's verification headers are mapped to
+      // attributes, the rule carries the policy, and the server keeps both as written.
+      const attested = variant(
+        'attested.yaml',
+        readFileSync(renumbered, 'utf8').replace('callerIdTrust: any', 'callerIdTrust: attested'),
+      );
+      const attestedApply = await sip('apply', attested);
+      expect(attestedApply.out).toContain(
+        `  ~ updated inbound trunk "dev-inbound" (${trunk!.sipTrunkId}) in place: headersToAttributes`,
+      );
+      expect(attestedApply.out).toContain(
+        `  ~ updated dispatch rule "dev-agent" (${rule!.sipDispatchRuleId}) in place: attributes`,
+      );
+      const [withHeaders] = (await sdk().listSipInboundTrunk()).filter(
+        (t) => t.name === 'dev-inbound',
+      );
+      expect(withHeaders?.headersToAttributes).toMatchObject({
+        'X-Twilio-VerStat': 'voicebot.caller_id.x_twilio_verstat',
+      });
+      expect((await sip('apply', attested)).out).toMatch(/^No changes/);
+      expect((await sip('apply', renumbered)).out).toContain('Done: 0 created, 2 updated');
+
       // Remove the rule from the file: apply deletes it, and only it.
       const withoutRule = variant(
         'without-rule.yaml',
@@ -214,7 +241,7 @@ describe.skipIf(missing.length > 0)(
       // Even a file with nothing in it never deletes what was made by hand.
       const empty = await sip(
         'apply',
-        variant('empty.yaml', 'inbound: []\noutbound: []\ndispatchRules: []\n'),
+        variant('empty.yaml', 'scope: dev\ninbound: []\noutbound: []\ndispatchRules: []\n'),
       );
       expect(empty.code).toBe(0);
       expect((await sdk().listSipInboundTrunk()).map((t) => t.sipTrunkId)).toEqual([
@@ -271,6 +298,30 @@ describe.skipIf(missing.length > 0)(
       } finally {
         env.LIVEKIT_API_SECRET = saved;
       }
+    });
+
+    it('applying the dev file never deletes the trunks a carrier file applied', async () => {
+      const carrier = variant(
+        'carrier.yaml',
+        "scope: carrier\ninbound:\n  - name: carrier-in\n    numbers: ['+14155550123']\n    allowedAddresses: [203.0.113.7]\n",
+      );
+      expect((await sip('apply', carrier)).code).toBe(0);
+      const dev = await sip('apply');
+      expect(dev.code).toBe(0);
+      expect((await sip('plan')).out).toMatch(
+        /Applied from other files \(another scope\)[^\n]*\n {2}inbound trunk "carrier-in" \(ST_\w+\): scope "carrier"/,
+      );
+      const trunks = await sdk().listSipInboundTrunk();
+      expect(trunks.find((t) => t.name === 'carrier-in')?.allowedAddresses).toEqual([
+        '203.0.113.7/32',
+      ]);
+      // The carrier file relies on an allowlist: the guard that refuses other calls came with it.
+      expect(trunks.find((t) => t.name === 'refuse-unmatched')?.numbers).toEqual([]);
+      expect(trunks.map((t) => t.name).sort()).toEqual([
+        'carrier-in',
+        'dev-inbound',
+        'refuse-unmatched',
+      ]);
     });
   },
 );

@@ -2,11 +2,12 @@
 // is the Realtime emulator (the only stand-in). Run with `npm run test:e2e`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ScenarioRule } from '@ecommerce-voicebot/realtime-emulator';
 import { firstAudibleMs, rmsDbfs, type Call } from '@ecommerce-voicebot/sip-caller';
 import {
   agentIdle,
+  callRoom,
   eventually,
   KNOWN_CALLER,
   startHarness,
@@ -64,6 +65,11 @@ async function greetedCall(from: string, utterance: string): Promise<Call> {
 beforeEach(async () => {
   await harness.scenario({});
   await agentIdle();
+});
+
+// A test that fails mid-call must not leave its call up for the next one.
+afterEach(async () => {
+  await harness?.closeCallers();
 });
 
 describe('a phone call to the support number', () => {
@@ -205,13 +211,12 @@ describe('a phone call to the support number', () => {
   });
 
   it('closes the room when the caller hangs up', async () => {
+    const roomsBefore = new Set((await harness.rooms.listRooms()).map((r) => r.name));
     const call = harness.caller().call({ from: UNKNOWN_CALLER });
     await greeting(call);
+    // Found by the caller's participant: room names never contain the caller's number.
     const room = await eventually(
-      async () =>
-        (await harness.rooms.listRooms()).find(
-          (r) => r.name.startsWith('call-') && r.name.includes(UNKNOWN_CALLER),
-        )?.name,
+      () => callRoom(harness.rooms, UNKNOWN_CALLER, roomsBefore),
       5_000,
       'the call room',
     );
@@ -271,9 +276,7 @@ describe('a phone call to the support number', () => {
     expect(end).toMatchObject({ by: 'remote', reason: 'bye', answered: true });
     await eventually(
       async () =>
-        (await harness.rooms.listRooms()).some((room) => room.name.includes(UNKNOWN_CALLER))
-          ? undefined
-          : true,
+        (await callRoom(harness.rooms, UNKNOWN_CALLER)) === undefined ? true : undefined,
       15_000,
       'the room to be deleted',
     );
@@ -322,9 +325,9 @@ describe('a phone call to the support number', () => {
 describe('a phone call when a service fails', () => {
   /** The agent participants in the call room from `from` (livekit.ParticipantInfo.Kind.AGENT). */
   const agentsInCall = async (from: string) => {
-    const room = (await harness.rooms.listRooms()).find((r) => r.name.includes(from));
+    const room = await callRoom(harness.rooms, from);
     if (room === undefined) return [];
-    const participants = await harness.rooms.listParticipants(room.name);
+    const participants = await harness.rooms.listParticipants(room);
     return participants.filter((p) => p.kind === 4).map((p) => p.identity);
   };
 

@@ -11,6 +11,8 @@ import {
   type OutboundTrunk,
   type OutboundTrunkSpec,
   type SipAdminClient,
+  headersToAttributesFor,
+  ruleAttributesFor,
 } from '../model.js';
 
 export interface FakeSipClient extends SipAdminClient {
@@ -45,6 +47,7 @@ export function createFakeSipClient(
     allowedNumbers: [...spec.allowedNumbers],
     auth: spec.auth,
     krisp: spec.krisp,
+    headersToAttributes: headersToAttributesFor(spec.callerIdTrust),
   });
   const outboundFrom = (id: string, spec: OutboundTrunkSpec, metadata: string): OutboundTrunk => ({
     id,
@@ -62,6 +65,7 @@ export function createFakeSipClient(
     rule: rule.rule,
     trunkIds: [...rule.trunkIds],
     agentNames: [rule.agentName],
+    attributes: ruleAttributesFor(rule.callerIdTrust),
   });
 
   function replace<T extends { id: string }>(items: T[], id: string, value: T): T {

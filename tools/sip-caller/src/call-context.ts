@@ -36,6 +36,8 @@ export interface ResolvedCallOptions {
   from: string;
   displayName?: string;
   domain: string;
+  /** Host of the From URI when it is not `domain` (a carrier writes its own host there). */
+  fromHost?: string;
   server: Destination;
   username?: string;
   password?: string;

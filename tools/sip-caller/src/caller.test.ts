@@ -173,7 +173,8 @@ describe('digest authentication', () => {
       password: 'pa55-word',
       logger: typed,
     });
-    const call = caller.call();
+    // A carrier's verification header, as e2e/src/scenarios/caller-id.test.ts sends it.
+    const call = caller.call({ headers: { 'X-Twilio-VerStat': 'TN-Validation-Passed-A' } });
     const first = await uas.waitForRequest('INVITE');
     uas.respond(first, 401, 'Unauthorized', {
       toTag: 'c1',
@@ -188,6 +189,9 @@ describe('digest authentication', () => {
     expect(getHeader(second.message, 'From')).toBe(getHeader(first.message, 'From'));
     expect(getHeader(second.message, 'To')).toBe(getHeader(first.message, 'To'));
     expect(branchOf(second.message)).not.toBe(branchOf(first.message));
+    // Extra headers ride on the authenticated INVITE too: that is the one the bridge acts on.
+    for (const invite of [first, second])
+      expect(getHeader(invite.message, 'X-Twilio-VerStat')).toBe('TN-Validation-Passed-A');
     const auth = getHeader(second.message, 'Authorization') ?? '';
     expect(auth).toMatch(
       /^Digest username="alice", realm="test", nonce="abc", uri="sip:\+15550100@127\.0\.0\.1:\d+", response="[0-9a-f]{32}", algorithm=MD5$/,

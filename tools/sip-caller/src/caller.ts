@@ -39,6 +39,11 @@ export interface SipCallerOptions {
   advertisedAddress?: string;
   /** Host part of the From/To/Request-URI (default: server.host). */
   domain?: string;
+  /**
+   * Host part of the From URI only (default: `domain`). Carriers put their own host there; tests
+   * of source-address allowlists set it to claim another sender.
+   */
+  fromHost?: string;
   /** Digest credentials (never logged). */
   username?: string;
   password?: string;
@@ -69,6 +74,8 @@ export interface CallOptions {
   to?: string;
   /** Caller number (From user part); default: the caller's `from`. */
   from?: string;
+  /** Host part of the From URI; default: the caller's `fromHost`. */
+  fromHost?: string;
   displayName?: string;
   username?: string;
   password?: string;
@@ -162,6 +169,8 @@ class SipCallerImpl implements SipCaller, CallContext {
     };
     const displayName = options.displayName ?? this.options.displayName;
     if (displayName) resolved.displayName = displayName;
+    const fromHost = options.fromHost ?? this.options.fromHost;
+    if (fromHost !== undefined) resolved.fromHost = fromHost;
     const username = options.username ?? this.options.username;
     const password = options.password ?? this.options.password;
     if (username !== undefined) resolved.username = username;

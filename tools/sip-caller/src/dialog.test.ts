@@ -39,6 +39,14 @@ describe('Dialog', () => {
     ).toBe('sip:+1555@other.example');
   });
 
+  it('writes fromHost, when given, as the From host only', () => {
+    const d = dialog({ fromHost: '198.51.100.10' });
+    const { request } = d.buildRequest('INVITE', []);
+    expect(getHeader(request, 'From')).toMatch(/^<sip:alice@198\.51\.100\.10>;tag=/);
+    expect(getHeader(request, 'To')).toBe('<sip:+1555@sip.example>');
+    expect(request.uri).toBe('sip:+1555@sip.example');
+  });
+
   it('targets the 2xx Contact and tags To once established, with a fresh CSeq per request', () => {
     const d = dialog();
     expect(d.nextCSeq()).toBe(1);

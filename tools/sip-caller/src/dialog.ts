@@ -41,7 +41,7 @@ export interface DialogOptions {
   advertisedAddress: string;
   localPort(): number;
   userAgent: string;
-  call: Pick<ResolvedCallOptions, 'to' | 'from' | 'displayName' | 'domain' | 'server'>;
+  call: Pick<ResolvedCallOptions, 'to' | 'from' | 'displayName' | 'domain' | 'fromHost' | 'server'>;
   io: Pick<CallIo, 'newTransaction'>;
   credentials: Pick<DigestCredentials, 'headers' | 'learnChallenge'>;
 }
@@ -68,7 +68,7 @@ export class Dialog {
     this.callId = opts.callId;
     const { call } = opts;
     const domainHost = hostPort(call.domain);
-    this.localUri = `sip:${escapeUser(call.from)}@${domainHost}`;
+    this.localUri = `sip:${escapeUser(call.from)}@${call.fromHost === undefined ? domainHost : hostPort(call.fromHost)}`;
     this.remoteUri = `sip:${escapeUser(call.to)}@${domainHost}`;
     const withPort =
       call.domain === call.server.host && call.server.port !== 5060
