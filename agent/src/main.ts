@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import { runCall } from './call/call-session.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createCallLoadFunc } from './worker/call-load.js';
+import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
 import { createCallRecovery } from './worker/call-recovery.js';
 import { createRecordRetention } from './worker/record-retention.js';
 
@@ -37,6 +38,9 @@ export default defineAgent({
     if (settings.turnDetection === 'vad') {
       proc.userData.vad = await silero.VAD.load({ minSilenceDuration: settings.vadMinSilenceMs });
     }
+    // The stack runner counts these lines (JOB_PROCESS_WARM_MESSAGE) before it says it is ready: a
+    // first call that has to share the CPU with warming processes greets late.
+    log().info(JOB_PROCESS_WARM_MESSAGE);
   },
   entry: async (ctx: JobContext) => {
     await runCall(ctx, {

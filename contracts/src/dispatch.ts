@@ -12,3 +12,9 @@ export const DEFAULT_AGENT_NAME = 'ecommerce-support';
  * (their tokens lack canUpdateOwnMetadata), so the value is as trusted as the token API.
  */
 export const QA_CALLER_NUMBER_ATTRIBUTE = 'qa.caller_number';
+
+/**
+ * The agent worker logs this message (pino JSON `msg`) once per job process it has warmed; the
+ * stack runner counts them to know calls will be answered at once.
+ */
+export const JOB_PROCESS_WARM_MESSAGE = 'job process warm';

@@ -71,6 +71,32 @@ describe('runCli', () => {
     }
   });
 
+  it('warns, in plan and apply, about a hand-made catch-all rule', async () => {
+    const client = createFakeSipClient({
+      rules: [
+        {
+          id: 'SDR_hand',
+          name: 'everything',
+          metadata: '',
+          rule: { type: 'direct', roomName: 'lobby', pin: '' },
+          trunkIds: [],
+          agentNames: [],
+        },
+      ],
+    });
+    for (const command of ['plan', 'apply']) {
+      const result = await run([command], { client });
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(
+        '  ! dispatch rule "everything" (SDR_hand), not created by this tool, catches none of our numbers:',
+      );
+      expect(result.out).toContain(
+        'it lets in, without any credentials, every call to a number no trunk has.',
+      );
+      expect(result.out).toContain('`npm run sip -- delete SDR_hand`');
+    }
+  });
+
   it('dispatches the agent named by AGENT_NAME', async () => {
     const { client } = await run(['apply'], { env: { ...ENV, AGENT_NAME: 'staging-agent' } });
     expect(client.rules[0]?.agentNames).toEqual(['staging-agent']);

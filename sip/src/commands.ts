@@ -11,6 +11,7 @@ import {
 } from './config.js';
 import {
   formatApplied,
+  formatCatches,
   formatList,
   formatPlan,
   redactingOutput,
@@ -131,6 +132,7 @@ async function planOrApply(
   }
   const applied = await applyPlan(plan, client);
   for (const line of formatApplied(applied, target)) output.out(line);
+  for (const line of formatCatches(plan)) output.out(line);
   return 0;
 }
 

@@ -10,8 +10,16 @@ import {
   redactingOutput,
   type Output,
 } from './format.js';
-import { MANAGED_METADATA, type CurrentState, type DesiredState } from './model.js';
+import { GUARD_METADATA } from './guard.js';
+import {
+  MANAGED_METADATA,
+  managedMetadata,
+  type CurrentState,
+  type DesiredState,
+  type SipAdminClient,
+} from './model.js';
 import { planChanges } from './plan.js';
+import { createFakeSipClient } from './testing/fake-sip-client.js';
 
 const PASSWORD = 'inbound-password-1';
 const OUT_PASSWORD = 'outbound-password-2';
@@ -211,5 +219,151 @@ describe('formatApplied', () => {
       '      (no update API)',
       'Done: 0 created, 2 updated, 0 deleted, 0 unchanged.',
     ]);
+  });
+});
+
+describe('formatPlan: objects that would catch calls meant for our numbers', () => {
+  const ours: DesiredState = {
+    inbound: [
+      {
+        name: 'carrier-in',
+        numbers: ['+15550100'],
+        allowedAddresses: [],
+        allowedNumbers: ['+15550111'],
+        auth: { username: 'carrier', password: PASSWORD },
+        krisp: false,
+        callerIdTrust: 'attested',
+      },
+    ],
+    outbound: [],
+    rules: [
+      {
+        name: 'carrier-agent',
+        rule: { type: 'callee', roomPrefix: 'call-', pin: '', randomize: true },
+        trunks: ['carrier-in'],
+        agentName: 'ecommerce-support',
+        callerIdTrust: 'attested',
+      },
+    ],
+  };
+  const scope = managedMetadata('prod');
+  const trunk = {
+    numbers: ['+15550100'],
+    allowedAddresses: [],
+    allowedNumbers: ['+15550111'],
+    auth: { username: 'carrier', password: PASSWORD },
+    krisp: false,
+  };
+  const ourTrunk = { id: 'ST_ours', name: 'carrier-in', metadata: scope, ...trunk };
+  const ourRule = {
+    id: 'SDR_ours',
+    name: 'carrier-agent',
+    metadata: scope,
+    rule: { type: 'callee' as const, roomPrefix: 'call-', pin: '', randomize: true },
+    trunkIds: ['ST_ours'],
+    agentNames: ['ecommerce-support'],
+  };
+  const planOn = async (client: SipAdminClient, wanted = ours) => {
+    const current: CurrentState = {
+      inbound: await client.listInboundTrunks(),
+      outbound: await client.listOutboundTrunks(),
+      rules: await client.listDispatchRules(),
+    };
+    return formatPlan(planChanges(wanted, current, 'prod'), target).join('\n');
+  };
+
+  it('names a hand-made catch-all rule and a trunk with our number, and says what to do', async () => {
+    const client = createFakeSipClient({
+      inbound: [
+        ourTrunk,
+        { ...ourTrunk, id: 'ST_pbx', name: 'office-pbx', metadata: '', allowedNumbers: [] },
+        // Another file's trunk and rule for another number: not ours to worry about.
+        {
+          ...ourTrunk,
+          id: 'ST_other',
+          name: 'other-in',
+          metadata: managedMetadata('other'),
+          numbers: ['+15550199'],
+        },
+      ],
+      rules: [
+        ourRule,
+        { ...ourRule, id: 'SDR_any', name: 'catch-all', metadata: '', trunkIds: [] },
+        {
+          ...ourRule,
+          id: 'SDR_other',
+          name: 'other-agent',
+          metadata: managedMetadata('other'),
+          trunkIds: ['ST_other'],
+        },
+      ],
+    });
+    const text = await planOn(client);
+    expectNoSecrets(text);
+    expect(text).toContain(
+      'Warning: objects this file does not manage would catch calls (sip/README.md, "Objects that catch our calls"):',
+    );
+    expect(text).toContain(
+      '  ! dispatch rule "catch-all" (SDR_any), not created by this tool, catches our number +15550100:',
+    );
+    expect(text).toContain('this rule lets it in without any credentials');
+    expect(text).toContain(
+      'What to do: delete it with `npm run sip -- delete SDR_any` if nothing needs it',
+    );
+    expect(text).toContain(
+      '  ! inbound trunk "office-pbx" (ST_pbx), not created by this tool, catches our number +15550100:',
+    );
+    expect(text).toContain('What to do: delete it with `npm run sip -- delete ST_pbx`');
+    expect(text).not.toContain('! inbound trunk "other-in"');
+    expect(text).not.toContain('! dispatch rule "other-agent"');
+  });
+
+  it('says nothing about the guard trunk, nor about another file for other numbers', async () => {
+    const allowlisted = {
+      ...ours,
+      inbound: ours.inbound.map((spec) => ({ ...spec, allowedAddresses: ['198.51.100.10/32'] })),
+    };
+    const client = createFakeSipClient({
+      inbound: [
+        { ...ourTrunk, allowedAddresses: ['198.51.100.10/32'] },
+        {
+          ...ourTrunk,
+          id: 'ST_guard',
+          name: 'refuse-unmatched',
+          metadata: GUARD_METADATA,
+          numbers: [],
+          allowedNumbers: [],
+        },
+        {
+          ...ourTrunk,
+          id: 'ST_other',
+          name: 'other-in',
+          metadata: managedMetadata('other'),
+          numbers: ['+15550199'],
+        },
+      ],
+      rules: [
+        ourRule,
+        {
+          ...ourRule,
+          id: 'SDR_other',
+          name: 'other-agent',
+          metadata: managedMetadata('other'),
+          trunkIds: ['ST_other'],
+        },
+      ],
+    });
+    const text = await planOn(client, allowlisted);
+    expect(text).toContain('inbound trunk "other-in" (ST_other): scope "other"');
+    expect(text).not.toContain('Warning:');
+    expect(text).not.toContain('No dispatch rule');
+  });
+
+  it('says when a trunk of the file has no rule, so its calls are dropped as a flood', async () => {
+    const text = await planOn(createFakeSipClient({ inbound: [ourTrunk] }), { ...ours, rules: [] });
+    expect(text).toContain(
+      'No dispatch rule: calls to +15550100 reach trunk "carrier-in", which no rule of this file names;',
+    );
+    expect(text).toContain('logs them as a "flood"');
   });
 });

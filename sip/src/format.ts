@@ -151,6 +151,7 @@ export function formatPlan(plan: Plan, target: Target): string[] {
       lines.push(`  ${title(item.kind, item.name, item.id)}: scope "${item.scope}"`);
     }
   }
+  lines.push(...formatCatches(plan));
   lines.push('');
   if (plan.errors.length > 0) {
     lines.push('The plan cannot be applied:', ...plan.errors.map((error) => `  ${error}`));
@@ -172,6 +173,37 @@ export function formatPlan(plan: Plan, target: Target): string[] {
   lines.push(
     `Run \`npm run sip -- apply${target.file.endsWith('sip/trunks.yaml') ? '' : ` ${target.file}`}\` to make these changes.`,
   );
+  return lines;
+}
+
+/** Unmanaged objects that would take our calls, and our trunks whose calls no rule takes. */
+export function formatCatches(plan: Plan): string[] {
+  const lines: string[] = [];
+  const catches = plan.catches ?? [];
+  if (catches.length > 0) {
+    lines.push(
+      '',
+      'Warning: objects this file does not manage would catch calls (sip/README.md, "Objects that catch our calls"):',
+    );
+    for (const item of catches) {
+      const owner =
+        item.scope === undefined
+          ? 'not created by this tool'
+          : `applied from the file with scope "${item.scope}"`;
+      const numbers =
+        item.numbers.length === 0
+          ? 'none of our numbers'
+          : `our number${item.numbers.length === 1 ? '' : 's'} ${item.numbers.join(', ')}`;
+      lines.push(`  ! ${title(item.kind, item.name, item.id)}, ${owner}, catches ${numbers}:`);
+      lines.push(`      ${item.effect}.`, `      What to do: ${item.fix}.`);
+    }
+  }
+  for (const trunk of plan.unrouted ?? []) {
+    lines.push(
+      '',
+      `No dispatch rule: calls to ${trunk.numbers.join(', ')} reach trunk "${trunk.name}", which no rule of this file names; unless a rule from elsewhere takes them, the bridge drops them unanswered and logs them as a "flood" (sip/README.md, "Calls the bridge drops as a flood").`,
+    );
+  }
   return lines;
 }
 

@@ -102,6 +102,8 @@ function fromRule(info: SIPDispatchRuleInfo): DispatchRule {
     metadata: info.metadata,
     rule: room,
     trunkIds: info.trunkIds,
+    numbers: info.numbers,
+    inboundNumbers: info.inboundNumbers,
     agentNames: (info.roomConfig?.agents ?? []).map((agent) => agent.agentName),
     attributes: info.attributes,
   };

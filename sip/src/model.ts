@@ -92,6 +92,10 @@ export interface DispatchRule extends ServerObject {
   /** undefined: a rule type this tool does not know (it is shown, never changed). */
   readonly rule: RoomRule | undefined;
   readonly trunkIds: readonly string[];
+  /** Called numbers the rule is limited to (LiveKit's `numbers`); absent or empty: any. */
+  readonly numbers?: readonly string[];
+  /** Caller numbers the rule is limited to (`inboundNumbers`); absent or empty: any caller. */
+  readonly inboundNumbers?: readonly string[];
   readonly agentNames: readonly string[];
   /** Attributes every caller's participant inherits; absent: none. */
   readonly attributes?: Readonly<Record<string, string>>;

@@ -344,3 +344,137 @@ describe('the guard trunk that refuses unmatched calls', () => {
     );
   });
 });
+
+describe('unmanaged objects that would catch calls meant for our numbers', () => {
+  const guard = inbound({
+    id: 'ST_guard',
+    name: GUARD_NAME,
+    numbers: [],
+    metadata: GUARD_METADATA,
+  });
+  const allowlisted: DesiredState = {
+    ...desired,
+    inbound: [{ ...inboundSpec, auth: undefined, allowedAddresses: ['198.51.100.10/32'] }],
+  };
+  const catchAll = rule({ id: 'SDR_any', name: 'catch-all', metadata: HAND_MADE, trunkIds: [] });
+  const catches = (wanted: DesiredState, state: CurrentState, scope?: string) =>
+    planChanges(wanted, state, scope).catches ?? [];
+
+  it('warns about a hand-made catch-all rule that takes calls our trunk refuses', () => {
+    // Callers outside allowedNumbers match no trunk (no guard: allowedNumbers alone does not
+    // create one), and a rule without trunks is the one LiveKit uses when no trunk matched.
+    const callersOnly: DesiredState = {
+      ...desired,
+      inbound: [{ ...inboundSpec, allowedNumbers: ['+15550111'] }],
+    };
+    const state: CurrentState = { ...inSync(), rules: [rule(), catchAll] };
+    expect(catches(callersOnly, state)).toEqual([
+      expect.objectContaining({
+        kind: 'rule',
+        id: 'SDR_any',
+        name: 'catch-all',
+        scope: undefined,
+        numbers: ['+15550100'],
+        effect: expect.stringContaining('lets it in without any credentials'),
+        fix: expect.stringContaining('`npm run sip -- delete SDR_any`'),
+      }),
+    ]);
+  });
+
+  it('warns about a catch-all rule when a trunk of the file has no rule', () => {
+    const state: CurrentState = { ...inSync(), inbound: [inbound(), guard], rules: [catchAll] };
+    const noRule: DesiredState = { ...allowlisted, rules: [] };
+    expect(catches(noRule, state)).toEqual([
+      expect.objectContaining({ name: 'catch-all', numbers: ['+15550100'] }),
+    ]);
+  });
+
+  it('does not blame a catch-all rule for our numbers when our rule and the guard take them', () => {
+    const state: CurrentState = {
+      ...inSync(),
+      inbound: [inbound(), guard],
+      rules: [rule(), catchAll],
+    };
+    expect(catches(allowlisted, state)).toEqual([]);
+  });
+
+  it('warns about a hand-made trunk that has one of our numbers (as LiveKit normalizes it)', () => {
+    const pbx = inbound({
+      id: 'ST_pbx',
+      name: 'office-pbx',
+      metadata: HAND_MADE,
+      numbers: ['1 (555) 0100'],
+    });
+    const found = catches(desired, { ...inSync(), inbound: [inbound(), pbx] });
+    expect(found).toEqual([
+      expect.objectContaining({ kind: 'inbound', id: 'ST_pbx', numbers: ['+15550100'] }),
+    ]);
+    expect(found[0]?.effect).toContain('Multiple SIP Trunks matched');
+  });
+
+  it('warns about a hand-made trunk without numbers only when it takes calls our allowlist refuses', () => {
+    const any = inbound({ id: 'ST_any', name: 'any-number', metadata: HAND_MADE, numbers: [] });
+    expect(catches(allowlisted, { ...inSync(), inbound: [inbound(), any] })).toEqual([
+      expect.objectContaining({ id: 'ST_any', numbers: ['+15550100'] }),
+    ]);
+    // Without an allowlist our trunk takes every call to its number; with the guard in place two
+    // number-less trunks make LiveKit refuse such calls instead of routing them.
+    expect(catches(desired, { ...inSync(), inbound: [inbound(), any] })).toEqual([]);
+    expect(catches(allowlisted, { ...inSync(), inbound: [inbound(), guard, any] })).toEqual([]);
+  });
+
+  it('warns about a rule that lists one of our trunks next to our own rule', () => {
+    const rival = rule({ id: 'SDR_rival', name: 'rival', metadata: HAND_MADE });
+    expect(catches(desired, { ...inSync(), rules: [rule(), rival] })).toEqual([
+      expect.objectContaining({
+        id: 'SDR_rival',
+        numbers: ['+15550100'],
+        effect: expect.stringContaining('with the same PIN as our rule "dev-agent"'),
+      }),
+    ]);
+    // A PIN ranks a rule above one without; a rule below ours never gets a call.
+    const pinned = rule({ ...rival, rule: { type: 'individual', roomPrefix: 'x-', pin: '1234' } });
+    expect(catches(desired, { ...inSync(), rules: [rule(), pinned] })).toEqual([
+      expect.objectContaining({
+        id: 'SDR_rival',
+        effect: expect.stringContaining('LiveKit ranks it above our rule "dev-agent"'),
+      }),
+    ]);
+    const ourPin: DesiredState = {
+      ...desired,
+      rules: desired.rules.map((spec) => ({ ...spec, rule: { ...spec.rule, pin: '1111' } })),
+    };
+    expect(catches(ourPin, { ...inSync(), rules: [rule(), rival] })).toEqual([]);
+    const elsewhere = rule({ ...rival, numbers: ['+15550199'] });
+    expect(catches(desired, { ...inSync(), rules: [rule(), elsewhere] })).toEqual([]);
+  });
+
+  it("never warns about another file's objects for other numbers, nor about the guard", () => {
+    const carrier = managedMetadata('carrier');
+    const state: CurrentState = {
+      inbound: [
+        inbound({ metadata: managedMetadata('dev') }),
+        inbound({
+          id: 'ST_carrier',
+          name: 'carrier-in',
+          metadata: carrier,
+          numbers: ['+15550199'],
+        }),
+        guard,
+      ],
+      outbound: [outbound({ metadata: managedMetadata('dev') })],
+      rules: [
+        rule({ metadata: managedMetadata('dev') }),
+        rule({
+          id: 'SDR_carrier',
+          name: 'carrier-agent',
+          metadata: carrier,
+          trunkIds: ['ST_carrier'],
+        }),
+      ],
+    };
+    const plan = planChanges(allowlisted, state, 'dev');
+    expect(plan.unmanaged.map((item) => item.id)).toEqual(['ST_carrier', 'SDR_carrier']);
+    expect(plan.catches).toEqual([]);
+  });
+});

@@ -22,6 +22,7 @@ import {
   type RoomRule,
 } from './model.js';
 import { GUARD_NAME, guardSpec, isGuard } from './guard.js';
+import { findCatches, type Catch } from './catches.js';
 
 /** One field that differs; values are display strings (secret ones are masked when printed). */
 export interface Change {
@@ -72,6 +73,10 @@ export interface Plan {
   readonly unmanaged: readonly Unmanaged[];
   /** Reasons the plan cannot be applied (name clashes with unmanaged or duplicated objects). */
   readonly errors: readonly string[];
+  /** Unmanaged objects that would take calls meant for the file's numbers (catches.ts). */
+  readonly catches?: readonly Catch[];
+  /** Trunks of the file that no rule of the file names: their calls are dropped as a "flood". */
+  readonly unrouted?: readonly { readonly name: string; readonly numbers: readonly string[] }[];
 }
 
 export interface PlanSummary {
@@ -335,5 +340,21 @@ export function planChanges(
     ...upserts('outbound', outbound.pairs, (trunk, spec) => diffOutbound(trunk, spec, metadata)),
     ...upserts('rule', rules.pairs, (rule, spec) => diffRule(rule, spec, trunkNames, metadata)),
   ];
-  return { scope, actions, unmanaged, errors };
+  const catches = findCatches({
+    desired,
+    current,
+    foreign: new Map(unmanaged.map((item) => [item.id, item.scope])),
+    trunkIds: new Map(
+      inbound.pairs.flatMap(({ spec, current: trunk }) =>
+        trunk === undefined ? [] : [[spec.name, trunk.id] as const],
+      ),
+    ),
+    guardExists: trunks.length !== current.inbound.length,
+    guardPlanned: needsGuard,
+  });
+  const ruled = new Set(desired.rules.flatMap((rule) => rule.trunks));
+  const unrouted = desired.inbound
+    .filter((spec) => !ruled.has(spec.name))
+    .map((spec) => ({ name: spec.name, numbers: spec.numbers }));
+  return { scope, actions, unmanaged, errors, catches, unrouted };
 }

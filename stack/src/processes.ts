@@ -7,6 +7,12 @@ export interface ManagedProcess {
   /** Resolves with the exit code (or signal name) when the process ends. */
   exited: Promise<number | string>;
   stop(timeoutMs?: number): Promise<void>;
+  /** Resolves true once `count` output lines matched (counted since start), false at the timeout. */
+  waitForLines(
+    match: (line: string) => boolean,
+    count: number,
+    timeoutMs: number,
+  ): Promise<boolean>;
 }
 
 export interface StartOptions {
@@ -36,8 +42,15 @@ export function startProcess(options: StartOptions): ManagedProcess {
     detached: true,
   });
   const emit = options.onLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const lines: string[] = [];
+  const lineWaiters = new Set<() => void>();
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => emit(`${prefix}${line}`));
+    createInterface({ input: stream }).on('line', (line) => {
+      emit(`${prefix}${line}`);
+      // Kept for waitForLines; bounded, a long-running service prints forever.
+      if (lines.length < 10_000) lines.push(line);
+      for (const wake of lineWaiters) wake();
+    });
   }
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
@@ -47,10 +60,26 @@ export function startProcess(options: StartOptions): ManagedProcess {
     });
   });
   let stopping: Promise<void> | undefined;
+  const waitForLines = (match: (line: string) => boolean, count: number, timeoutMs: number) =>
+    new Promise<boolean>((resolve) => {
+      const check = () => {
+        if (lines.filter(match).length < count) return;
+        done(true);
+      };
+      const done = (result: boolean) => {
+        clearTimeout(timer);
+        lineWaiters.delete(check);
+        resolve(result);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      lineWaiters.add(check);
+      check();
+    });
   return {
     name: options.name,
     child,
     exited,
+    waitForLines,
     stop(timeoutMs = 5_000) {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { refuseForeignRedis } from './stack.js';
+import { availableParallelism } from 'node:os';
+import { isWarmProcessLine, refuseForeignRedis, warmPoolSize } from './stack.js';
 
 describe('refuseForeignRedis', () => {
   it('stops the start, naming the port, when anything listens on it', async () => {
@@ -16,5 +17,19 @@ describe('refuseForeignRedis', () => {
       await new Promise((resolve) => server.close(resolve));
     }
     await expect(refuseForeignRedis(port)).resolves.toBeUndefined();
+  });
+});
+
+describe('the warm pool the runner waits for', () => {
+  it('is AGENT_NUM_IDLE_PROCESSES when set, else the framework default min(cores, 4)', () => {
+    expect(warmPoolSize('3')).toBe(3);
+    for (const unset of [undefined, '', '0', 'x'])
+      expect(warmPoolSize(unset)).toBe(Math.min(availableParallelism(), 4));
+  });
+
+  it('counts the worker lines that report a warm job process', () => {
+    expect(isWarmProcessLine('{"level":30,"pid":7,"msg":"job process warm"}')).toBe(true);
+    expect(isWarmProcessLine('{"level":30,"msg":"job process warm up failed"}')).toBe(false);
+    expect(isWarmProcessLine('{"level":30,"msg":"registered worker"}')).toBe(false);
   });
 });

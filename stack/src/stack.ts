@@ -2,9 +2,9 @@
 // Redis, livekit-server, livekit-sip, the MCP server, (offline) the Realtime emulator, the agent
 // worker, the token API with the web tester; then the dev SIP trunk and dispatch rule are applied.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fillEnvTemplate } from '@ecommerce-voicebot/contracts';
+import { fillEnvTemplate, JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
 import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
 import { serviceEnv, templateReferences, type Service } from './service-env.js';
 
@@ -137,6 +137,19 @@ function redisConfQuote(value: string): string {
   return value.replace(/[\\"]/g, (char) => `\\${char}`);
 }
 
+/** The agents framework's warm pool: AGENT_NUM_IDLE_PROCESSES, else min(cores, 4) in production. */
+export function warmPoolSize(setting: string | undefined): number {
+  const configured = Number(setting);
+  return Number.isInteger(configured) && configured >= 1
+    ? configured
+    : Math.min(availableParallelism(), 4);
+}
+
+/** A line the agent worker logs (pino JSON) when one more job process is warm. */
+export function isWarmProcessLine(line: string): boolean {
+  return line.includes(`"msg":"${JOB_PROCESS_WARM_MESSAGE}"`);
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { root, ip, env } = options;
   const tools = join(root, '.tools/bin');
@@ -146,6 +159,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Redis holds the SIP trunks and dispatch rules: it persists them (append-only file) so a Redis
   // restart does not silently unconfigure the bridge.
   const redisDir = mkdtempSync(join(tmpdir(), 'voicebot-redis-'));
+  const note = options.onLine ?? ((line: string) => process.stdout.write(`${line}\n`));
   const start = (
     name: Service,
     command: string,
@@ -298,6 +312,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         process: agent,
         what: 'the agent worker',
       });
+      // Registered is not ready: the framework warms its job processes one at a time, and a call
+      // that shares the machine with them greets late. Wait for the warm pool (or say why not).
+      const pool = warmPoolSize(env.AGENT_NUM_IDLE_PROCESSES);
+      const warm = await agent.waitForLines(isWarmProcessLine, pool, 60_000);
+      if (!warm)
+        note(`[stack] the agent's ${pool} job processes were not all warm after 60 s; going on`);
       return agent;
     };
     launchers.set('agent', launchAgent);
