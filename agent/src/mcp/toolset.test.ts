@@ -1,17 +1,9 @@
 // The toolset with a hand-written MCP client: reconnects and closing, without a server. The cases
 // against the real MCP server are in e2e/src/integration/agent-mcp-toolset.test.ts.
-import { llm, type voice } from '@livekit/agents';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeMcpClient } from '../testing/fake-mcp-client.js';
-import {
-  createMcpToolset,
-  type McpConnection,
-  type McpToolCallEvent,
-  type McpToolset,
-  type McpToolsetOptions,
-  type McpToolsetStatus,
-} from './toolset.js';
-import { recordingLogger } from '../testing/recording-logger.js';
+import type { McpConnection, McpToolsetOptions } from './toolset.js';
+import { driveToolset, type DrivenToolset } from '../testing/toolset-driver.js';
 
 // Unused by the fake client; a stdio server would be spawned from it otherwise.
 const CONNECTION: McpConnection = { type: 'stdio', command: 'mcp-server', args: ['--stdio'] };
@@ -26,58 +18,15 @@ const EVENT_KEYS = [
   'error',
 ];
 
-interface Harness {
-  toolset: McpToolset;
-  updates: number;
-  events: McpToolCallEvent[];
-  statuses: McpToolsetStatus[];
-  call: (name: string, args?: Record<string, unknown>) => Promise<unknown>;
-}
+type Harness = DrivenToolset;
 
 const harnesses: Harness[] = [];
 
-/** Builds a toolset and drives it as the framework does: setup, then tools' execute. */
-async function harness(
+/** The toolset driven as the framework drives it, over the fake client given. */
+function harness(
   options: Partial<McpToolsetOptions> & Pick<McpToolsetOptions, 'clientFactory'>,
 ): Promise<Harness> {
-  const { logger } = recordingLogger();
-  let current = new Map<string, llm.FunctionTool>();
-  let callNumber = 0;
-  const h: Harness = {
-    toolset: createMcpToolset({
-      connection: CONNECTION,
-      logger,
-      retryDelaysMs: [50],
-      onToolCall: (event) => h.events.push(event),
-      onStatusChange: (status) => h.statuses.push(status),
-      ...options,
-    }),
-    updates: 0,
-    events: [],
-    statuses: [],
-    async call(name, args = {}) {
-      const tool = current.get(name);
-      if (tool === undefined) throw new Error(`no tool ${name}`);
-      callNumber += 1;
-      return tool.execute(args as Parameters<llm.FunctionTool['execute']>[0], {
-        ctx: {} as voice.RunContext,
-        toolCallId: `call_${callNumber}`,
-        abortSignal: new AbortController().signal,
-      });
-    },
-  };
-  harnesses.push(h);
-  await h.toolset.setup({
-    // What the framework's updateTools does (agent_activity.js), minus re-advertising.
-    updateTools: (tools) => {
-      h.toolset._setTools(tools);
-      h.updates += 1;
-      current = new Map(
-        tools.filter(llm.isFunctionTool).map((tool) => [tool.name, tool as llm.FunctionTool]),
-      );
-    },
-  });
-  return h;
+  return driveToolset({ connection: CONNECTION, ...options }, (h) => harnesses.push(h));
 }
 
 async function until(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -1,7 +1,7 @@
 import { appendFile, chmod, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CallLogger, Clock, ToolCallEvent } from './types.js';
-import type { TurnLatency } from './call-event.js';
+import type { CallTurn, TurnLatency } from './call-event.js';
 
 export { maskPhone } from './redact.js';
 
@@ -41,17 +41,9 @@ export interface CallerIdDecision {
   readonly reason: string;
 }
 
-export interface TurnLine {
+/** One transcript message (see {@link CallTurn}), as the record writes it. */
+export interface TurnLine extends CallTurn {
   type: 'turn';
-  at: number;
-  /** 1-based position in the call's transcript. */
-  index: number;
-  role: 'user' | 'assistant';
-  text: string;
-  interrupted: boolean;
-  /** The framework's chat item id and creation time (epoch ms). */
-  itemId: string;
-  createdAt: number;
 }
 
 export interface ToolCallLine extends ToolCallEvent {

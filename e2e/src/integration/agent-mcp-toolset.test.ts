@@ -9,17 +9,18 @@ import { createHttpApp, createLiveStore, type LiveStore } from '@ecommerce-voice
 import { freePort } from '@ecommerce-voicebot/testkit';
 import {
   type McpConnection,
-  type McpToolCallEvent,
-  type McpToolset,
   type McpToolsetOptions,
-  type McpToolsetStatus,
   TIMEOUT_MESSAGE,
   UNAVAILABLE_MESSAGE,
   createMcpToolset,
 } from '@ecommerce-voicebot/agent';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { recordingLogger } from '@ecommerce-voicebot/agent/testing';
+import {
+  driveToolset,
+  recordingLogger,
+  type DrivenToolset,
+} from '@ecommerce-voicebot/agent/testing';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../data', import.meta.url));
@@ -84,15 +85,7 @@ class TestServer {
   }
 }
 
-interface Harness {
-  toolset: McpToolset;
-  tools: () => Map<string, llm.FunctionTool>;
-  updates: number;
-  events: McpToolCallEvent[];
-  statuses: McpToolsetStatus[];
-  lines: string[];
-  call: (name: string, args?: Record<string, unknown>, signal?: AbortSignal) => Promise<unknown>;
-}
+type Harness = DrivenToolset;
 
 const harnesses: Harness[] = [];
 const servers: TestServer[] = [];
@@ -118,49 +111,11 @@ function stdioConnection(): McpConnection {
   };
 }
 
-/** Builds a toolset and drives it as the framework does: setup, then tools' execute. */
-async function harness(
+/** The toolset driven as the framework drives it (setup, then tools' execute). */
+function harness(
   options: Partial<McpToolsetOptions> & Pick<McpToolsetOptions, 'connection'>,
 ): Promise<Harness> {
-  const { logger, lines } = recordingLogger();
-  let current = new Map<string, llm.FunctionTool>();
-  let callNumber = 0;
-  const h: Harness = {
-    toolset: createMcpToolset({
-      logger,
-      retryDelaysMs: [50],
-      onToolCall: (event) => h.events.push(event),
-      onStatusChange: (status) => h.statuses.push(status),
-      ...options,
-    }),
-    tools: () => current,
-    updates: 0,
-    events: [],
-    statuses: [],
-    lines,
-    async call(name, args = {}, signal = new AbortController().signal) {
-      const tool = current.get(name);
-      if (tool === undefined) throw new Error(`no tool ${name}`);
-      callNumber += 1;
-      return tool.execute(args as Parameters<llm.FunctionTool['execute']>[0], {
-        ctx: {} as voice.RunContext,
-        toolCallId: `call_${callNumber}`,
-        abortSignal: signal,
-      });
-    },
-  };
-  harnesses.push(h);
-  await h.toolset.setup({
-    // What the framework's updateTools does (agent_activity.js), minus re-advertising.
-    updateTools: (tools) => {
-      h.toolset._setTools(tools);
-      h.updates += 1;
-      current = new Map(
-        tools.filter(llm.isFunctionTool).map((tool) => [tool.name, tool as llm.FunctionTool]),
-      );
-    },
-  });
-  return h;
+  return driveToolset(options, (h) => harnesses.push(h));
 }
 
 async function toolError(promise: Promise<unknown>): Promise<Error> {
