@@ -1,4 +1,4 @@
-# One image for the Node services (mcp, agent, token-api); docker-compose.yml picks the command.
+# One image for the Node services (mcp, agent, token-api, switchboard); docker-compose.yml picks the command.
 # Only what they run goes in: product workspaces, their runtime dependencies and the built web
 # tester. Tests, tools, benchmarks, .env and call records stay out (.dockerignore; a test checks).
 
@@ -24,16 +24,18 @@ COPY mcp/package.json mcp/
 COPY agent/package.json agent/
 COPY token-api/package.json token-api/
 COPY sip/package.json sip/
+COPY switchboard/package.json switchboard/
 # Runtime dependencies of the services only (no dev dependencies, no test or tool workspaces).
 RUN npm ci --no-audit --no-fund --omit=dev --include-workspace-root=false \
       --workspace=contracts --workspace=data --workspace=mcp --workspace=agent \
-      --workspace=token-api --workspace=sip
+      --workspace=token-api --workspace=sip --workspace=switchboard
 COPY contracts/ contracts/
 COPY data/ data/
 COPY mcp/ mcp/
 COPY agent/ agent/
 COPY token-api/ token-api/
 COPY sip/ sip/
+COPY switchboard/ switchboard/
 COPY livekit.yaml tsconfig.base.json ./
 COPY --from=web-tester /build/web-test/dist web-test/dist
 USER node

@@ -39,6 +39,7 @@ export default tseslint.config(
       'mcp/src/**/*.ts',
       'agent/src/**/*.ts',
       'token-api/src/**/*.ts',
+      'switchboard/src/**/*.ts',
       'contracts/src/**/*.ts',
       'stack/src/**/*.ts',
     ],

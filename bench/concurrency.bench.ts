@@ -9,11 +9,19 @@
 //   npm run bench:concurrency [-- --levels 1,2,4,5,6,8,10,15,20 --turns 3 --stagger-ms 1000]
 //   (--turn-detection vad|server, --vad-min-silence-ms, --endpointing-min-delay-ms: who ends the
 //   caller's turn and after how much silence, as in bench:voice; unset: the agent's defaults)
-// Prints one JSON summary as its last line.
+// Prints one JSON summary as its last line, with the CPU calibration (calibration.ts) measured
+// before the stack starts and after it stops, and the stack's CPU per call scaled to the reference
+// calibration (the CPU figure is the one a faster core shrinks; latencies are mostly fixed windows).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
 import type { Call, SipCaller } from '@ecommerce-voicebot/sip-caller';
+import {
+  calibrate,
+  calibrationReport,
+  durationAtReference,
+  formatCalibration,
+} from './calibration.js';
 import { machine } from './machine.js';
 import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
 import { machineCpu, sampleThreadsByName, sampleTrees, type ProcSample } from './proc-usage.js';
@@ -279,6 +287,7 @@ async function run(
   return { levels, idle, idleCpuPercent };
 }
 
+const calibrationStart = calibrate();
 const harness = await startHarness({
   name: 'bench-concurrency',
   env: {
@@ -294,6 +303,8 @@ try {
 } finally {
   await harness.close();
 }
+const calibration = calibrationReport(calibrationStart, calibrate());
+log(formatCalibration(calibration));
 const firstFailing = outcome.levels.findIndex((l) => !l.passed);
 const best = outcome.levels.slice(0, firstFailing === -1 ? undefined : firstFailing).at(-1);
 const failing = outcome.levels[firstFailing];
@@ -303,6 +314,7 @@ console.log(
     benchmark: 'concurrency',
     model: 'realtime-emulator (answers at once; not OpenAI)',
     machine: machine(),
+    calibration,
     ...TURN_SETTINGS.report,
     criterion: `p95 added latency <= ${MAX_P95_MS} ms and no failed call`,
     max_concurrent_calls: best?.calls ?? 0,
@@ -323,6 +335,10 @@ console.log(
           stack_cpu_percent: best.stack_cpu_percent,
           machine_cpu_percent: best.machine_cpu_percent,
           per_call: best.per_call,
+          // CPU seconds scale like a duration: on the reference machine, this much of its core.
+          per_call_stack_cpu_percent_at_reference_calibration: Number(
+            durationAtReference(best.per_call.stack_cpu_percent, calibration).toFixed(1),
+          ),
         }
       : null,
     idle_stack: {

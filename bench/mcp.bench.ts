@@ -1,9 +1,10 @@
 // MCP server benchmark on a large store: load time and memory, in-process tool latency, and
 // tool-call latency over Streamable HTTP on loopback against a separate server process.
 // Usage: npm run bench:mcp [-- --data DIR]   (default: generates bench/.data/large once)
-// Prints one JSON summary as its last line.
+// Prints one JSON summary as its last line, with the CPU calibration (calibration.ts) measured at
+// the start and the end, and the headline figures scaled to the reference calibration.
 import { spawn, spawnSync } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createCallerSession, loadStore, TOOLS } from '@ecommerce-voicebot/mcp';
 import { freePort } from '@ecommerce-voicebot/testkit';
+import {
+  calibrate,
+  calibrationReport,
+  durationAtReference,
+  formatCalibration,
+} from './calibration.js';
 import { percentiles, type Percentiles } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -40,6 +47,9 @@ if (values.data === undefined && !existsSync(`${dataDir}/orders.csv`)) {
   );
   if (generated.status !== 0) throw new Error('store generation failed');
 }
+
+// 0. The machine's speed as this run found it (before the store fills the heap).
+const calibrationStart = calibrate();
 
 // 1. Load: time and resident memory of this process once the store is indexed.
 const rssBefore = process.memoryUsage().rss;
@@ -155,6 +165,21 @@ try {
 } finally {
   process.kill(-server.pid!, 'SIGTERM');
 }
+// The server gone, so that it does not share the cores with the calibration.
+if (server.exitCode === null && server.signalCode === null) await once(server, 'exit');
+const calibration = calibrationReport(calibrationStart, calibrate());
+log(formatCalibration(calibration));
+const atRef = (value: number, digits: number) =>
+  Number(durationAtReference(value, calibration).toFixed(digits));
+const atReference = {
+  load_s: atRef(loadMs / 1000, 2),
+  lookup_us: { p50: atRef(lookupUs.p50, 2), p99: atRef(lookupUs.p99, 2) },
+  tool_handler_us: { p50: atRef(handlerUs.p50, 2), p99: atRef(handlerUs.p99, 2) },
+  http_tool_call_ms: { p50: atRef(httpMs.p50, 3), p99: atRef(httpMs.p99, 3) },
+};
+log(
+  `at the reference calibration: load ${atReference.load_s} s, lookup p99 ${atReference.lookup_us.p99} µs, HTTP tool call p50 ${atReference.http_tool_call_ms.p50} ms, p99 ${atReference.http_tool_call_ms.p99} ms`,
+);
 
 console.log(
   JSON.stringify({
@@ -178,6 +203,8 @@ console.log(
       p99: Number(httpMs.p99.toFixed(3)),
       calls: httpCalls,
     },
+    calibration,
+    at_reference_calibration: atReference,
     targets: { load_s: 5, rss_mb: 1024, lookup_p99_us: 50, http_p50_ms: 2, http_p99_ms: 10 },
     node: process.version,
     cpus: (await import('node:os')).cpus().length,

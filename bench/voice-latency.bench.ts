@@ -6,12 +6,16 @@
 // MCP, model (the emulator, ~0) and media path. Runs inside the test network namespace:
 //   npm run bench:voice [-- --turns 50 --turn-detection server|vad --configs instant,tool
 //                           --vad-min-silence-ms 300]  (unset turn flags: the agent's defaults)
-// Prints one JSON summary as its last line.
+// Prints one JSON summary as its last line, with the CPU calibration (calibration.ts) measured
+// before the first stack starts and after the last one stops. The latencies are not scaled by it:
+// most of a turn is fixed windows (the VAD's silence, 100 ms audio chunks, real-time pacing) that a
+// faster CPU does not shorten; the calibration says whether the machine was slow or busy.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KNOWN_CALLER, startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
 import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
+import { calibrate, calibrationReport, formatCalibration } from './calibration.js';
 import { machine } from './machine.js';
 import { percentiles } from './stats.js';
 import { splitTurn, type TurnSplit } from './turn-split.js';
@@ -172,6 +176,7 @@ function summarize(splits: TurnSplit[], failures: string[]) {
 const configs = values.configs.split(',').map((c) => c.trim()) as ConfigName[];
 for (const c of configs) if (!(c in CONFIGS)) throw new Error(`unknown config ${c}`);
 const results: Record<string, ReturnType<typeof summarize>> = {};
+const calibrationStart = calibrate();
 for (const name of configs) {
   // A fresh stack per configuration: no state (warm caches, open rooms) carries over.
   const harness = await startHarness({
@@ -186,6 +191,8 @@ for (const name of configs) {
     await harness.close();
   }
 }
+const calibration = calibrationReport(calibrationStart, calibrate());
+log(formatCalibration(calibration));
 const p50 = (name: string, pick: (r: ReturnType<typeof summarize>) => number | undefined) =>
   results[name] ? pick(results[name]) : undefined;
 console.log(
@@ -194,6 +201,7 @@ console.log(
     model: 'realtime-emulator (answers at once; not OpenAI)',
     ...TURN_SETTINGS.report,
     machine: machine(),
+    calibration,
     ...results,
     targets: {
       p50_added_latency_under_700_ms: configs.every(

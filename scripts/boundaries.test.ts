@@ -34,7 +34,17 @@ const ours = (manifest: Manifest) =>
   Object.keys(allDependencies(manifest)).filter((name) => name.startsWith(SCOPE));
 
 /** What runs in production; each may depend on the contracts package and nothing else of ours. */
-const PRODUCT = ['contracts', 'data', 'mcp', 'agent', 'token-api', 'web-test', 'sip', 'stack'];
+const PRODUCT = [
+  'contracts',
+  'data',
+  'mcp',
+  'agent',
+  'token-api',
+  'web-test',
+  'sip',
+  'switchboard',
+  'stack',
+];
 const isTool = (dir: string) => dir.startsWith('tools/');
 
 function sourceFiles(dir: string): string[] {

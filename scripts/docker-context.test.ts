@@ -60,6 +60,7 @@ describe('the image build context', () => {
       'token-api/src/main.ts',
       'web-test/src/App.tsx',
       'sip/src/main.ts',
+      'switchboard/src/main.ts',
       'data/orders.csv',
       'livekit.yaml',
       'tsconfig.base.json',
@@ -89,6 +90,14 @@ describe('the Dockerfile', () => {
     expect(install).toContain('--omit=dev');
     expect(install).not.toContain('--include=dev');
     const workspaces = [...install.matchAll(/--workspace=(\S+)/g)].map((m) => m[1]);
-    expect(workspaces.sort()).toEqual(['agent', 'contracts', 'data', 'mcp', 'sip', 'token-api']);
+    expect(workspaces.sort()).toEqual([
+      'agent',
+      'contracts',
+      'data',
+      'mcp',
+      'sip',
+      'switchboard',
+      'token-api',
+    ]);
   });
 });

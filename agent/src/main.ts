@@ -16,7 +16,7 @@ import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { runCall } from './call/call-session.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createCallLoadFunc } from './worker/call-load.js';
+import { createCallAdmission, type ServerWithJobs } from './worker/call-load.js';
 import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
 import { createCallRecovery } from './worker/call-recovery.js';
 import { createRecordRetention } from './worker/record-retention.js';
@@ -57,14 +57,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `OFFLINE MODE: the model is the local Realtime emulator at ${settings.model.baseURL}, not OpenAI.\n`,
     );
   }
+  const admission = createCallAdmission(settings.maxCalls);
   cli.runApp(
     new ServerOptions({
       agent: fileURLToPath(import.meta.url),
       agentName: settings.agentName,
       host: settings.httpHost,
       port: settings.httpPort,
-      // Load is this worker's share of its calls, not CPU (worker/call-load.ts says why).
-      loadFunc: createCallLoadFunc(settings.maxCalls),
+      // Load is this worker's share of its calls, not CPU, and the worker declines calls past
+      // AGENT_MAX_CALLS itself (worker/call-load.ts says why).
+      loadFunc: (server) => admission.loadFunc(server as unknown as ServerWithJobs),
+      requestFunc: (request) => admission.requestFunc(request),
       loadThreshold: settings.loadThreshold,
       ...(settings.numIdleProcesses === undefined
         ? {}

@@ -4,3 +4,4 @@ export * from './caller-id.js';
 export * from './dispatch.js';
 export * from './env-template.js';
 export * from './phone.js';
+export * from './webhooks.js';

@@ -37,7 +37,16 @@ export interface Harness {
   secrets: { username: string; password: string; qaPasscode: string };
   callsDir: string;
   /** A SIP caller on the test network, closed by `close()`. */
-  caller(options?: { password?: string; t1Ms?: number }): SipCaller;
+  /**
+   * A SIP caller on the test network, closed by `close()` (or `closeCallers()`). `from` is the
+   * caller number (default KNOWN_CALLER); callers held at once need their own `rtpPorts`.
+   */
+  caller(options?: {
+    password?: string;
+    t1Ms?: number;
+    from?: string;
+    rtpPorts?: { min: number; max: number };
+  }): SipCaller;
   /** Speech for a caller's turn: espeak-ng at 8 kHz. */
   speech(text: string): string;
   /** The support script the emulator starts with (tools/realtime-emulator/scenarios/support-call.json). */
@@ -63,6 +72,8 @@ export async function startHarness(
     maxRecordedEvents?: number;
     /** The stack's log: test-artifacts/e2e/<name>.stack.log, one per test file or benchmark. */
     name?: string;
+    /** Also gets every line of the stack's log as it comes (e.g. the bridge's, `[sip] ...`). */
+    onLine?: (line: string) => void;
   } = {},
 ): Promise<Harness> {
   const ip = process.env.STACK_IP;
@@ -99,7 +110,10 @@ export async function startHarness(
     ip,
     offline: true,
     emulatorUrl: emulator.url,
-    onLine: (line) => stackLog.write(`${line}\n`),
+    onLine: (line) => {
+      stackLog.write(`${line}\n`);
+      options.onLine?.(line);
+    },
     env: {
       ...process.env,
       LIVEKIT_API_KEY: apiKey,
@@ -138,8 +152,9 @@ export async function startHarness(
         username: secrets.username,
         password: options.password ?? secrets.password,
         to: DEV_NUMBER,
-        from: KNOWN_CALLER,
+        from: options.from ?? KNOWN_CALLER,
         ...(options.t1Ms === undefined ? {} : { timers: { t1Ms: options.t1Ms } }),
+        ...(options.rtpPorts === undefined ? {} : { rtpPorts: options.rtpPorts }),
       });
       callers.push(caller);
       return caller;

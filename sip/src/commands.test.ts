@@ -132,6 +132,7 @@ describe('runCli', () => {
           allowedNumbers: [],
           auth: { username: 'x', password: 'hand-made-password' },
           krisp: false,
+          mediaEncryption: 'disable',
         },
       ],
     });

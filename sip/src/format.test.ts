@@ -34,6 +34,7 @@ const desired: DesiredState = {
       allowedNumbers: [],
       auth: { username: 'devcaller', password: PASSWORD },
       krisp: true,
+      mediaEncryption: 'disable' as const,
       callerIdTrust: 'attested',
     },
   ],
@@ -42,6 +43,7 @@ const desired: DesiredState = {
       name: 'carrier',
       address: 'sip.example.com',
       transport: 'tls',
+      mediaEncryption: 'require' as const,
       numbers: ['+15550100'],
       auth: { username: 'out', password: OUT_PASSWORD },
     },
@@ -68,6 +70,7 @@ const server: CurrentState = {
       allowedNumbers: ['+15550111'],
       auth: { username: 'devcaller', password: 'old-password-0' },
       krisp: false,
+      mediaEncryption: 'disable' as const,
     },
     {
       id: 'ST_hand',
@@ -78,6 +81,7 @@ const server: CurrentState = {
       allowedNumbers: [],
       auth: { username: 'ops', password: 'hand-password-9' },
       krisp: false,
+      mediaEncryption: 'disable' as const,
     },
   ],
   outbound: [],
@@ -131,6 +135,7 @@ describe('formatPlan', () => {
     expect(text).toContain('  + create outbound trunk "carrier"');
     expect(text).toContain('      auth: out / ***');
     expect(text).toContain('      address: sip.example.com (tls)');
+    expect(text).toContain('      media encryption (SRTP): require');
     expect(text).toContain('      direct: every call into room "front-desk", with a PIN');
     expect(text).toContain(
       '  - delete dispatch rule "old-rule" (SDR_old): created by this tool, no longer in the file',
@@ -232,6 +237,7 @@ describe('formatPlan: objects that would catch calls meant for our numbers', () 
         allowedNumbers: ['+15550111'],
         auth: { username: 'carrier', password: PASSWORD },
         krisp: false,
+        mediaEncryption: 'disable' as const,
         callerIdTrust: 'attested',
       },
     ],
@@ -253,6 +259,7 @@ describe('formatPlan: objects that would catch calls meant for our numbers', () 
     allowedNumbers: ['+15550111'],
     auth: { username: 'carrier', password: PASSWORD },
     krisp: false,
+    mediaEncryption: 'disable' as const,
   };
   const ourTrunk = { id: 'ST_ours', name: 'carrier-in', metadata: scope, ...trunk };
   const ourRule = {

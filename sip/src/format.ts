@@ -74,6 +74,7 @@ function specDetails(action: Action & { op: 'create' }): string[] {
         `allowed callers: ${list(action.spec.allowedNumbers, 'any')}`,
         `auth: ${formatAuth(action.spec.auth)}`,
         `caller ID trust: ${action.spec.callerIdTrust}`,
+        `media encryption (SRTP): ${action.spec.mediaEncryption}`,
         ...(action.spec.krisp ? ['krisp: on'] : []),
       ];
     case 'outbound':
@@ -81,6 +82,7 @@ function specDetails(action: Action & { op: 'create' }): string[] {
         `address: ${action.spec.address} (${action.spec.transport})`,
         `numbers: ${list(action.spec.numbers)}`,
         `auth: ${formatAuth(action.spec.auth)}`,
+        `media encryption (SRTP): ${action.spec.mediaEncryption}`,
       ];
     case 'rule':
       return [
@@ -239,6 +241,7 @@ function inboundLines(trunk: InboundTrunk): string[] {
     `allowed addresses: ${list(trunk.allowedAddresses, 'any')}`,
     `allowed callers: ${list(trunk.allowedNumbers, 'any')}`,
     `auth: ${formatAuth(trunk.auth)}`,
+    `media encryption (SRTP): ${trunk.mediaEncryption}`,
     ...(trunk.krisp ? ['krisp: on'] : []),
     ...headerLines(trunk.headersToAttributes),
   ];
@@ -255,6 +258,7 @@ function outboundLines(trunk: OutboundTrunk): string[] {
     `address: ${trunk.address} (${trunk.transport})`,
     `numbers: ${list(trunk.numbers)}`,
     `auth: ${formatAuth(trunk.auth)}`,
+    `media encryption (SRTP): ${trunk.mediaEncryption}`,
   ];
 }
 

@@ -38,6 +38,7 @@ export function guardSpec(random: (bytes: number) => string = randomToken): Inbo
     allowedNumbers: [],
     auth: { username: random(12), password: random(32) },
     krisp: false,
+    mediaEncryption: 'disable',
     callerIdTrust: 'never',
   };
 }

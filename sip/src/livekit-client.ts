@@ -16,6 +16,7 @@ import {
   ServerError,
   SipCallError,
   SipClient,
+  type CreateSipInboundTrunkOptions,
   type CreateSipOutboundTrunkOptions,
 } from 'livekit-server-sdk';
 import {
@@ -29,6 +30,7 @@ import {
   type DispatchRuleWrite,
   type InboundTrunk,
   type InboundTrunkSpec,
+  type MediaEncryption,
   type OutboundTrunk,
   type OutboundTrunkSpec,
   type RoomRule,
@@ -52,6 +54,23 @@ const toSdkTransport = (transport: Transport): SdkTransport =>
 const fromSdkTransport = (transport: SdkTransport): Transport =>
   TRANSPORTS[transport as number] ?? 'auto';
 
+type SdkMediaEncryption = NonNullable<CreateSipInboundTrunkOptions['mediaEncryption']>;
+
+// SIPMediaEncryption from @livekit/protocol (not re-exported by the SDK): DISABLE 0, ALLOW 1,
+// REQUIRE 2.
+const MEDIA_ENCRYPTIONS: readonly MediaEncryption[] = ['disable', 'allow', 'require'];
+const toSdkEncryption = (value: MediaEncryption): SdkMediaEncryption =>
+  MEDIA_ENCRYPTIONS.indexOf(value) as SdkMediaEncryption;
+/**
+ * The server keeps the setting in `media.encryption` (newer) and the deprecated
+ * `media_encryption` (livekit protocol's SIPMediaConfig.UpgradeWith): either may be the one set.
+ */
+const fromSdkEncryption = (info: {
+  mediaEncryption: SdkMediaEncryption;
+  media?: { encryption?: SdkMediaEncryption };
+}): MediaEncryption =>
+  MEDIA_ENCRYPTIONS[(info.media?.encryption ?? info.mediaEncryption) as number] ?? 'disable';
+
 const auth = (username: string, password: string) =>
   username === '' && password === '' ? undefined : { username, password };
 
@@ -65,6 +84,7 @@ function fromInbound(info: SIPInboundTrunkInfo): InboundTrunk {
     allowedNumbers: info.allowedNumbers,
     auth: auth(info.authUsername, info.authPassword),
     krisp: info.krispEnabled,
+    mediaEncryption: fromSdkEncryption(info),
     headersToAttributes: info.headersToAttributes,
   };
 }
@@ -78,6 +98,7 @@ function fromOutbound(info: SIPOutboundTrunkInfo): OutboundTrunk {
     transport: fromSdkTransport(info.transport),
     numbers: info.numbers,
     auth: auth(info.authUsername, info.authPassword),
+    mediaEncryption: fromSdkEncryption(info),
   };
 }
 
@@ -152,6 +173,7 @@ function inboundInfo(spec: InboundTrunkSpec, metadata: string): SIPInboundTrunkI
     authUsername: spec.auth?.username ?? '',
     authPassword: spec.auth?.password ?? '',
     krispEnabled: spec.krisp,
+    mediaEncryption: toSdkEncryption(spec.mediaEncryption),
     headersToAttributes: { ...headersToAttributesFor(spec.callerIdTrust) },
   });
 }
@@ -165,6 +187,7 @@ function outboundInfo(spec: OutboundTrunkSpec, metadata: string): SIPOutboundTru
     numbers: [...spec.numbers],
     authUsername: spec.auth?.username ?? '',
     authPassword: spec.auth?.password ?? '',
+    mediaEncryption: toSdkEncryption(spec.mediaEncryption),
   });
 }
 
@@ -262,6 +285,7 @@ export function createLiveKitClient(connection: LiveKitConnection): SipAdminClie
             authUsername: spec.auth?.username,
             authPassword: spec.auth?.password,
             krispEnabled: spec.krisp,
+            mediaEncryption: toSdkEncryption(spec.mediaEncryption),
             headersToAttributes: { ...headersToAttributesFor(spec.callerIdTrust) },
           }),
         ),
@@ -279,6 +303,7 @@ export function createLiveKitClient(connection: LiveKitConnection): SipAdminClie
             transport: toSdkTransport(spec.transport),
             authUsername: spec.auth?.username,
             authPassword: spec.auth?.password,
+            mediaEncryption: toSdkEncryption(spec.mediaEncryption),
           }),
         ),
       ),

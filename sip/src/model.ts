@@ -21,6 +21,18 @@ export const KIND_LABEL: Readonly<Record<Kind, string>> = {
 
 export type Transport = 'auto' | 'udp' | 'tcp' | 'tls';
 
+/**
+ * SRTP for a trunk's calls (SDES keys in the SDP, so they are only secret over TLS): disable (plain
+ * RTP, LiveKit's default), allow (SRTP when the other side offers or accepts it), require (a call
+ * without SRTP is refused: inbound with 400, outbound fails).
+ */
+export type MediaEncryption = 'disable' | 'allow' | 'require';
+export const MEDIA_ENCRYPTION_VALUES = [
+  'disable',
+  'allow',
+  'require',
+] as const satisfies readonly MediaEncryption[];
+
 export interface Auth {
   readonly username: string;
   readonly password: string;
@@ -35,6 +47,7 @@ export interface InboundTrunkSpec {
   readonly allowedNumbers: readonly string[];
   readonly auth: Auth | undefined;
   readonly krisp: boolean;
+  readonly mediaEncryption: MediaEncryption;
   /** Whether a caller's number may verify them (contracts/src/caller-id.ts). */
   readonly callerIdTrust: CallerIdTrust;
 }
@@ -46,6 +59,7 @@ export interface OutboundTrunkSpec {
   readonly transport: Transport;
   readonly numbers: readonly string[];
   readonly auth: Auth | undefined;
+  readonly mediaEncryption: MediaEncryption;
 }
 
 export type RoomRule =

@@ -23,12 +23,14 @@ const inboundSpec: InboundTrunkSpec = {
   allowedNumbers: [],
   auth: { username: 'devcaller', password: 'secret-1' },
   krisp: false,
+  mediaEncryption: 'disable',
   callerIdTrust: 'any',
 };
 const outboundSpec: OutboundTrunkSpec = {
   name: 'dev-transfer',
   address: '127.0.0.1:5070',
   transport: 'udp',
+  mediaEncryption: 'disable',
   numbers: ['+15550100'],
   auth: undefined,
 };
@@ -130,6 +132,23 @@ describe('planChanges', () => {
       'outbound transport',
       'rule roomPrefix',
       'rule agents',
+    ]);
+  });
+
+  it('updates both kinds of trunk in place when their SRTP setting changes', () => {
+    const plan = planChanges(
+      {
+        ...desired,
+        inbound: [{ ...inboundSpec, mediaEncryption: 'require' }],
+        outbound: [{ ...outboundSpec, mediaEncryption: 'allow' }],
+      },
+      inSync(),
+    );
+    expect(
+      plan.actions.flatMap((action) => (action.op === 'update' ? action.changes : [])),
+    ).toEqual([
+      { field: 'mediaEncryption', before: 'disable', after: 'require', secret: false },
+      { field: 'mediaEncryption', before: 'disable', after: 'allow', secret: false },
     ]);
   });
 

@@ -217,6 +217,7 @@ export function diffInbound(
   compareLists(changes, 'allowedNumbers', current.allowedNumbers, spec.allowedNumbers);
   compareAuth(changes, current.auth, spec.auth);
   compare(changes, 'krisp', String(current.krisp), String(spec.krisp));
+  compare(changes, 'mediaEncryption', current.mediaEncryption, spec.mediaEncryption);
   compareMaps(
     changes,
     'headersToAttributes',
@@ -237,6 +238,7 @@ export function diffOutbound(
   compare(changes, 'transport', current.transport, spec.transport);
   compareLists(changes, 'numbers', current.numbers, spec.numbers);
   compareAuth(changes, current.auth, spec.auth);
+  compare(changes, 'mediaEncryption', current.mediaEncryption, spec.mediaEncryption);
   compare(changes, 'metadata', current.metadata, metadata);
   return changes;
 }

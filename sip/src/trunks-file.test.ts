@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TrunksFileError, loadTrunksFile, parseTrunksFile, type FileIssue } from './trunks-file.js';
+import {
+  TrunksFileError,
+  formatIssue as formatIssueText,
+  loadTrunksFile,
+  parseTrunksFile,
+  type FileIssue,
+} from './trunks-file.js';
 import { DEFAULT_SCOPE } from './model.js';
 
 const SIP_DIR = fileURLToPath(new URL('../', import.meta.url));
@@ -52,6 +58,7 @@ describe('the committed sip/trunks.yaml', () => {
         allowedNumbers: [],
         auth: { username: 'devcaller', password: PASSWORD },
         krisp: false,
+        mediaEncryption: 'allow',
         // Labelled dev-only in the file: its callers are our own softphones.
         callerIdTrust: 'any',
       },
@@ -70,6 +77,7 @@ describe('the committed sip/trunks.yaml', () => {
         name: 'dev-transfer',
         address: '127.0.0.1:5070',
         transport: 'udp',
+        mediaEncryption: 'disable',
         numbers: ['+15550100'],
         auth: undefined,
       },
@@ -129,6 +137,7 @@ describe('parseTrunksFile', () => {
     expect(desired.outbound[0]).toMatchObject({
       address: 'sip.example.com:5060',
       transport: 'auto',
+      mediaEncryption: 'disable',
     });
     expect(desired.rules[0]).toMatchObject({ trunks: ['main'], agentName: 'default-agent' });
   });
@@ -346,6 +355,27 @@ dispatchRules:
     const always = VALID.replace('  - name: main\n', '  - name: main\n    callerIdTrust: always\n');
     expect(issues(always).map((issue) => issue.message)).toEqual([
       'inbound[0].callerIdTrust: must be one of attested, any, never',
+    ]);
+  });
+
+  it('writes no SRTP unless a trunk asks for it, and knows only the three settings', () => {
+    const { desired } = parse(VALID);
+    expect(desired.inbound[0]?.mediaEncryption).toBe('disable');
+    expect(desired.outbound[0]?.mediaEncryption).toBe('disable');
+    const srtp = parse(
+      VALID.replace('  - name: main\n', '  - name: main\n    mediaEncryption: require\n').replace(
+        '    address: sip.example.com:5060\n',
+        '    address: sip.example.com:5061\n    transport: tls\n    mediaEncryption: allow\n',
+      ),
+    );
+    expect(srtp.desired.inbound[0]?.mediaEncryption).toBe('require');
+    expect(srtp.desired.outbound[0]).toMatchObject({ transport: 'tls', mediaEncryption: 'allow' });
+    const typo = VALID.replace(
+      '  - name: main\n',
+      '  - name: main\n    mediaEncryption: required\n',
+    );
+    expect(issues(typo).map(formatIssueText)).toEqual([
+      'trunks.yaml:3:22: inbound[0].mediaEncryption: must be one of disable, allow, require',
     ]);
   });
 

@@ -12,7 +12,13 @@ import {
   substituteEnv,
 } from '@ecommerce-voicebot/contracts';
 import { z } from 'zod';
-import { DEFAULT_SCOPE, type DesiredState, type DispatchRuleSpec, type RoomRule } from './model.js';
+import {
+  DEFAULT_SCOPE,
+  MEDIA_ENCRYPTION_VALUES,
+  type DesiredState,
+  type DispatchRuleSpec,
+  type RoomRule,
+} from './model.js';
 
 export interface FileIssue {
   readonly file: string;
@@ -73,6 +79,8 @@ const AUTH = z.strictObject({
   username: z.string().min(1, { error: 'must not be empty' }),
   password: z.string().min(1, { error: 'must not be empty' }),
 });
+// LiveKit's default too: plain RTP unless the file asks for SRTP.
+const MEDIA_ENCRYPTION = z.enum(MEDIA_ENCRYPTION_VALUES).default('disable');
 const ROOM = z
   .string()
   .min(1, { error: 'must not be empty' })
@@ -106,6 +114,7 @@ const INBOUND = z
     allowedNumbers: list(E164, 0, 'number'),
     auth: AUTH.optional(),
     krisp: z.boolean().default(false),
+    mediaEncryption: MEDIA_ENCRYPTION,
     // Caller ID is a claim: by default a number verifies the caller only when the carrier attests it.
     callerIdTrust: z.enum(CALLER_ID_TRUST_VALUES).default(DEFAULT_CALLER_ID_TRUST),
   })
@@ -125,6 +134,7 @@ const OUTBOUND = z.strictObject({
   transport: z.enum(['auto', 'udp', 'tcp', 'tls']).default('auto'),
   numbers: list(E164, 1, 'number'),
   auth: AUTH.optional(),
+  mediaEncryption: MEDIA_ENCRYPTION,
 });
 
 const RULE_COMMON = {

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fillEnvTemplate } from '@ecommerce-voicebot/contracts';
+import {
+  fillEnvTemplate,
+  livekitKeys,
+  SWITCHBOARD_WEBHOOK_PATH,
+  WEBHOOK_API_KEY_NAME,
+} from '@ecommerce-voicebot/contracts';
 import { isSecretName, SERVICE_SECRETS, serviceEnv, type Service } from './service-env.js';
 import { PORTS } from './stack.js';
 
@@ -18,24 +23,29 @@ const VALUES = {
   LIVEKIT_API_SECRET: 'secret',
   STACK_IP: '10.77.0.1',
   REDIS_PASSWORD: 'redis-password',
+  SIP_TLS_CERT_FILE: '/etc/ssl/sip/fullchain.pem',
+  SIP_TLS_KEY_FILE: '/etc/ssl/sip/privkey.pem',
 };
 
 const livekit = parse(read('livekit.yaml'));
 const bridgeTemplate = read('sip/bridge.yaml');
-const bridge = parse(fillEnvTemplate(bridgeTemplate, VALUES));
+// As the stack runner fills it: SIP_LISTEN_IP defaults to STACK_IP.
+const BRIDGE_VALUES = { ...VALUES, SIP_LISTEN_IP: VALUES.STACK_IP };
+const bridge = parse(fillEnvTemplate(bridgeTemplate, BRIDGE_VALUES));
 const compose = parse(read('docker-compose.yml'));
 const composeText = read('docker-compose.yml');
 const caddyfile = read('Caddyfile');
 const setup = read('scripts/setup.sh');
-// Compose's own substitution: ${NAME}, ${NAME:-default}, ${NAME:?error}.
-const COMPOSE_REFERENCE = /\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g;
-const composeFilled = (text: string) =>
+// Compose's own substitution: ${NAME}, ${NAME:-default}, ${NAME:?error}; a default may itself be
+// one reference (${SIP_LISTEN_IP:-${STACK_IP}}).
+const COMPOSE_REFERENCE = /\$\{([A-Z_]+)(?::([-?])((?:[^${}]|\$\{[^}]*\})*))?\}/g;
+const composeFilled = (text: string): string =>
   text.replace(
     COMPOSE_REFERENCE,
     (_m, name: string, op: string | undefined, fallback: string | undefined) =>
-      VALUES[name as keyof typeof VALUES] ?? (op === '-' ? fallback! : `<${name}>`),
+      VALUES[name as keyof typeof VALUES] ?? (op === '-' ? composeFilled(fallback!) : `<${name}>`),
   );
-const ENV_EXAMPLES = ['stack', 'sip', 'mcp', 'agent', 'token-api'].map((dir) =>
+const ENV_EXAMPLES = ['stack', 'sip', 'switchboard', 'mcp', 'agent', 'token-api'].map((dir) =>
   read(`${dir}/.env.example`),
 );
 /** Every variable the .env.example files define, i.e. what setup puts in .env. */
@@ -95,14 +105,35 @@ describe('stack configuration', () => {
       PORTS.livekit,
       livekit.rtc.tcp_port,
       PORTS.sip,
+      bridge.tls.port,
       PORTS.sipHealth,
       PORTS.mcp,
+      PORTS.switchboard,
       PORTS.emulator,
       PORTS.agentHealth,
       PORTS.redis,
       PORTS.tokenApi,
     ];
     expect(new Set(used).size).toBe(used.length);
+  });
+
+  it("sends livekit-server's webhooks to the switchboard, signed under the shared key name", () => {
+    expect(livekit.webhook).toEqual({
+      api_key: WEBHOOK_API_KEY_NAME,
+      urls: [`http://127.0.0.1:${PORTS.switchboard}${SWITCHBOARD_WEBHOOK_PATH}`],
+    });
+    // livekit-server refuses to start when webhook.api_key is not one of its keys.
+    const keys = parse(livekitKeys('APIkey', 'secret'));
+    expect(keys).toEqual({ APIkey: 'secret', [WEBHOOK_API_KEY_NAME]: 'secret' });
+    const composeKeys = parse(composeFilled(compose.services.livekit.environment.LIVEKIT_KEYS));
+    expect(composeKeys).toEqual(keys);
+    const switchboard = compose.services.switchboard;
+    expect(switchboard.environment).toMatchObject({
+      LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
+      SWITCHBOARD_HOST: '127.0.0.1',
+      SWITCHBOARD_PORT: String(PORTS.switchboard),
+    });
+    expect(switchboard.network_mode).toBe('host');
   });
 
   it('never lets either server ask a public STUN server for its address', () => {
@@ -114,15 +145,44 @@ describe('stack configuration', () => {
     );
   });
 
+  it('answers SIP only on STACK_IP, and refuses unmatched calls out loud', () => {
+    // listen_ip: nothing answers SIP on loopback or another interface (e2e digest-failures checks
+    // it on the wire); compose falls back to STACK_IP too (the next test compares the two).
+    expect(bridge.listen_ip).toBe(VALUES.STACK_IP);
+    expect(composeText).toContain('listen_ip: ${SIP_LISTEN_IP:-${STACK_IP}}');
+    // hide_inbound_port hides nothing from scanners in v1.8.0 (OPTIONS is always answered, the
+    // guard trunk challenges every INVITE) and only drops the 100 Trying for carriers' calls:
+    // README, "Ports".
+    expect(bridge.hide_inbound_port).toBeUndefined();
+  });
+
   it('runs in compose exactly the bridge config the local stack runs', () => {
     const body = compose.services.sip.environment.SIP_CONFIG_BODY as string;
     expect(parse(composeFilled(body))).toEqual(bridge);
   });
 
+  it('serves SIP over TLS on 5061 with the configured certificate, mounted as is in compose', () => {
+    expect(bridge.tls).toEqual({
+      port: PORTS.sipTls,
+      certs: [{ cert_file: VALUES.SIP_TLS_CERT_FILE, key_file: VALUES.SIP_TLS_KEY_FILE }],
+      min_version: 'tls1.2',
+    });
+    // Same path inside the container as on the host, read-only; compose refuses to start without.
+    const mounts = compose.services.sip.volumes as Record<string, unknown>[];
+    for (const name of ['SIP_TLS_CERT_FILE', 'SIP_TLS_KEY_FILE'] as const) {
+      const mount = mounts.find((m) => composeFilled(String(m.source)) === VALUES[name]);
+      expect(mount, name).toMatchObject({ type: 'bind', read_only: true });
+      expect(composeFilled(String(mount!.target))).toBe(VALUES[name]);
+      for (const match of composeText.matchAll(new RegExp(`\\$\\{${name}[^}]*\\}`, 'g')))
+        expect(match[0]).toMatch(new RegExp(`^\\$\\{${name}:\\?`));
+    }
+  });
+
   it('runs the bridge at warn unless SIP_LOG_LEVEL says otherwise (info lines carry caller numbers)', () => {
     expect(bridge.logging.level).toBe('warn');
     expect(
-      parse(fillEnvTemplate(bridgeTemplate, { ...VALUES, SIP_LOG_LEVEL: 'debug' })).logging.level,
+      parse(fillEnvTemplate(bridgeTemplate, { ...BRIDGE_VALUES, SIP_LOG_LEVEL: 'debug' })).logging
+        .level,
     ).toBe('debug');
   });
 
@@ -152,6 +212,9 @@ describe('stack configuration', () => {
       // Nested keys of logging and redis live in other packages: check the top level and theirs.
       for (const key of Object.keys(bridge))
         expect(known, `unknown bridge key ${key}`).toContain(key);
+      // tls and its certs are the bridge's own structs (TLSConfig, TLSCert): same file.
+      for (const key of [...Object.keys(bridge.tls), ...Object.keys(bridge.tls.certs[0])])
+        expect(known, `unknown bridge tls key ${key}`).toContain(key);
       expect(Object.keys(bridge.logging)).toEqual(['level']);
       expect(Object.keys(bridge.redis)).toEqual(['address', 'password']);
     },
@@ -222,7 +285,7 @@ describe('stack configuration', () => {
   it('gives each Node service in compose only the secrets npm start gives it', () => {
     // env_file passes the whole .env; the secrets a service does not need are blanked.
     const secrets = [...documented].filter(isSecretName);
-    for (const name of ['mcp', 'agent', 'token-api'] as Service[]) {
+    for (const name of ['switchboard', 'mcp', 'agent', 'token-api'] as Service[]) {
       const service = compose.services[name];
       expect(service.env_file).toBe('.env');
       const blanked = Object.entries(service.environment ?? {})

@@ -8,3 +8,4 @@ export {
   type StackSecrets,
 } from './stack.js';
 export type { ManagedProcess } from './processes.js';
+export { DEV_TLS_DIR, devTlsCaFile, sipTlsFiles, type SipTlsFiles } from './sip-tls.js';

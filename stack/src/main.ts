@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, plainHttpWarning, type StackConfig } from './config.js';
+import { DEV_TLS_DIR } from './sip-tls.js';
 import { startStack } from './stack.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,6 +39,7 @@ try {
       'The stack is up.',
       `  LiveKit server   ${stack.livekitUrl}`,
       `  Dial (SIP)       ${stack.sipUri}  (UDP or TCP; digest user ${config.secrets.SIP_USERNAME}, password SIP_PASSWORD in .env)`,
+      `  Dial (SIP/TLS)   ${stack.sipTlsUri}  (dev certificate: trust ${DEV_TLS_DIR}/ca.crt; SRTP offered or not)`,
       `  Dev number       +15550100`,
       `  MCP tools        ${stack.mcpUrl}`,
       config.offline

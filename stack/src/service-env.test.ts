@@ -45,6 +45,7 @@ describe('serviceEnv', () => {
     ['emulator', []],
     ['sip', []],
     ['livekit', ['REDIS_PASSWORD']],
+    ['switchboard', ['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET']],
     ['mcp', ['MCP_AUTH_TOKEN']],
     [
       'agent',

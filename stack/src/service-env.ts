@@ -6,7 +6,15 @@
 // secrets, and tests and admins tune services through them.
 
 export type Service =
-  'redis' | 'livekit' | 'sip' | 'mcp' | 'emulator' | 'agent' | 'token-api' | 'sip-apply';
+  | 'redis'
+  | 'livekit'
+  | 'sip'
+  | 'switchboard'
+  | 'mcp'
+  | 'emulator'
+  | 'agent'
+  | 'token-api'
+  | 'sip-apply';
 
 /**
  * The secrets each service is given. A new secret a service needs goes here: until it does, the
@@ -20,6 +28,8 @@ export const SERVICE_SECRETS: Readonly<Record<Service, readonly string[]>> = Obj
   livekit: ['REDIS_PASSWORD'],
   // Everything the bridge needs is in SIP_CONFIG_BODY, which the runner fills in.
   sip: [],
+  // Verifies livekit-server's webhooks and deletes the rooms of refused calls.
+  switchboard: ['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'],
   mcp: ['MCP_AUTH_TOKEN'],
   emulator: [],
   // The server API for call recovery, the MCP bearer token, the model's key.

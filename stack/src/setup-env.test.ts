@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SERVICES = ['stack', 'sip', 'mcp', 'agent', 'token-api'];
+const SERVICES = ['stack', 'sip', 'switchboard', 'mcp', 'agent', 'token-api'];
 const setup = readFileSync(join(ROOT, 'scripts/setup.sh'), 'utf8');
 const envStep = setup.slice(setup.indexOf('step "Environment file"'), setup.indexOf('step "Done"'));
 

@@ -4,16 +4,23 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fillEnvTemplate, JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
+import {
+  fillEnvTemplate,
+  JOB_PROCESS_WARM_MESSAGE,
+  livekitKeys,
+} from '@ecommerce-voicebot/contracts';
 import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
 import { serviceEnv, templateReferences, type Service } from './service-env.js';
+import { sipTlsFiles } from './sip-tls.js';
 
 export const PORTS = Object.freeze({
   redis: 6379,
   livekit: 7880,
   sip: 5060,
+  sipTls: 5061,
   sipHealth: 8082,
   mcp: 3001,
+  switchboard: 8083,
   emulator: 8089,
   agentHealth: 8081,
   tokenApi: 3000,
@@ -50,6 +57,8 @@ export interface StackOptions {
 export interface Stack {
   livekitUrl: string;
   sipUri: string;
+  /** The dev number over TLS (port 5061, transport=tls). */
+  sipTlsUri: string;
   mcpUrl: string;
   testerUrl: string;
   emulatorUrl: string | undefined;
@@ -204,6 +213,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
+    // Before anything starts: a missing certificate would stop the bridge with a status of 0.
+    const tls = sipTlsFiles(root, env);
     await refuseForeignRedis(PORTS.redis);
     // The password in a config file in the stack's private temp folder (0700, removed at stop),
     // not on the command line, where any local user reads it in `ps`.
@@ -245,7 +256,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...(ip === '127.0.0.1' ? [] : ['--bind', ip]),
       ],
       {
-        LIVEKIT_KEYS: `${env.LIVEKIT_API_KEY}: ${env.LIVEKIT_API_SECRET}`,
+        // The deployment's key, and the same secret under the name livekit.yaml signs webhooks with.
+        LIVEKIT_KEYS: livekitKeys(env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET),
       },
     );
     await waitForHttp(`http://127.0.0.1:${PORTS.livekit}/`, {
@@ -254,9 +266,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       what: 'livekit-server',
     });
 
+    // Before the bridge: every call is seen (livekit.yaml's webhook) from the first one on.
+    const switchboard = start('switchboard', tsx, ['switchboard/src/main.ts'], {
+      // Its API calls and, when no agent can take a call, its recorded apology (WebRTC).
+      LIVEKIT_URL: `ws://${ip}:${PORTS.livekit}`,
+      SWITCHBOARD_HOST: '127.0.0.1',
+      SWITCHBOARD_PORT: String(PORTS.switchboard),
+    });
+    await waitForHttp(`http://127.0.0.1:${PORTS.switchboard}/healthz`, {
+      timeoutMs: 30_000,
+      process: switchboard,
+      what: 'the switchboard',
+    });
+
     const bridgeConfig = fillEnvTemplate(readFileSync(join(root, 'sip/bridge.yaml'), 'utf8'), {
       ...env,
       STACK_IP: ip,
+      // SIP signalling on STACK_IP only (bridge.yaml listen_ip), unless .env names another address.
+      SIP_LISTEN_IP: env.SIP_LISTEN_IP || ip,
+      SIP_TLS_CERT_FILE: tls.certFile,
+      SIP_TLS_KEY_FILE: tls.keyFile,
     });
     const sip = start('sip', join(tools, 'livekit-sip'), [], { SIP_CONFIG_BODY: bridgeConfig });
     await waitForHttp(`http://127.0.0.1:${PORTS.sipHealth}/`, {
@@ -350,6 +379,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       livekitUrl,
       sipUri: `sip:+15550100@${ip}:${PORTS.sip}`,
+      sipTlsUri: `sip:+15550100@${ip}:${PORTS.sipTls};transport=tls`,
       mcpUrl: `http://127.0.0.1:${PORTS.mcp}/mcp`,
       testerUrl: `http://${ip}:${PORTS.tokenApi}/`,
       emulatorUrl,

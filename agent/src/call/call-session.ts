@@ -2,6 +2,8 @@
 // the room and the room closing.
 import type { llm } from '@livekit/agents';
 import { type JobContext, voice } from '@livekit/agents';
+import { ParticipantKind, RoomEvent, type RemoteParticipant, type Room } from '@livekit/rtc-node';
+import { SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
 import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config.js';
@@ -15,6 +17,7 @@ import { createCallGuard } from './call-guard.js';
 import { createEndCallTool, createTransferTool } from './call-control-tools.js';
 import { describeCaller } from './caller-identity.js';
 import { createDtmfCollector, typedInput } from './dtmf.js';
+import { anotherAgentServes, yieldsToNewcomer } from './one-agent.js';
 import { FALLBACK_CLIPS, playClip, readWavClip } from './fallback-audio.js';
 import { buildInstructions } from './prompt.js';
 import { createSupportAgent } from './support-agent.js';
@@ -26,10 +29,70 @@ export interface CallDeps {
   logger: Logger;
 }
 
+/**
+ * How long a job waits for its caller. The caller's join creates a call room, so the caller is
+ * normally there before the agent; a job whose caller was already hung up (the switchboard refused
+ * the call, or the caller gave up while the job was assigned) must not hold a worker slot until
+ * the room's empty timeout.
+ */
+export const CALLER_JOIN_TIMEOUT_MS = 10_000;
+
+/** Whether a participant is the caller: not an agent, not the switchboard's voice (queue, hold). */
+export function isCaller(participant: RemoteParticipant): boolean {
+  return (
+    participant.kind !== ParticipantKind.AGENT &&
+    !participant.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX)
+  );
+}
+
+/** The caller, or undefined when nobody joins within `timeoutMs` (or the room closes). */
+export async function waitForCaller(
+  room: Pick<Room, 'remoteParticipants' | 'on' | 'off'>,
+  timeoutMs: number,
+): Promise<RemoteParticipant | undefined> {
+  for (const participant of room.remoteParticipants.values())
+    if (isCaller(participant)) return participant;
+  return new Promise((resolve) => {
+    const done = (participant: RemoteParticipant | undefined) => {
+      clearTimeout(timer);
+      room.off(RoomEvent.ParticipantConnected, onJoin);
+      room.off(RoomEvent.Disconnected, onClose);
+      resolve(participant);
+    };
+    const onJoin = (participant: RemoteParticipant) => {
+      if (isCaller(participant)) done(participant);
+    };
+    const onClose = () => done(undefined);
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    room.on(RoomEvent.ParticipantConnected, onJoin);
+    room.on(RoomEvent.Disconnected, onClose);
+  });
+}
+
 export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   const { config } = deps;
   await ctx.connect();
-  const participant = await ctx.waitForParticipant();
+  const joinedAt = Date.now();
+  if (anotherAgentServes(ctx.room.remoteParticipants.values())) {
+    deps.logger.info(
+      { room: roomForLog(ctx.room.name) },
+      'another agent serves this call; leaving',
+    );
+    ctx.shutdown('another agent serves this call');
+    return;
+  }
+  const self = ctx.room.localParticipant?.identity ?? '';
+  ctx.room.on(RoomEvent.ParticipantConnected, (newcomer) => {
+    if (!yieldsToNewcomer(self, newcomer, Date.now() - joinedAt)) return;
+    deps.logger.info({ room: roomForLog(ctx.room.name) }, 'another agent joined at once; leaving');
+    ctx.shutdown('another agent serves this call');
+  });
+  const participant = await waitForCaller(ctx.room, CALLER_JOIN_TIMEOUT_MS);
+  if (participant === undefined) {
+    deps.logger.info({ room: roomForLog(ctx.room.name) }, 'no caller joined; ending the job');
+    ctx.shutdown('no caller joined');
+    return;
+  }
   const {
     caller,
     callerNumber,
@@ -149,6 +212,16 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     },
   });
 
+  // The caller hung up (the session closes when its linked participant leaves): leave the room
+  // now, so this worker's slot frees at once instead of when the empty room times out (10 s),
+  // while queued callers wait for it. Other closes (a model failure) keep their own endings.
+  session.on(voice.AgentSessionEventTypes.Close, (event) => {
+    if (event.reason === voice.CloseReason.PARTICIPANT_DISCONNECTED) {
+      endReason = 'caller_hung_up';
+      ctx.shutdown(endReason);
+    }
+  });
+
   // Keypad: digits typed then # reach the model as the caller's input.
   const dtmf = createDtmfCollector({
     onSubmit: (digits) => {
@@ -170,5 +243,10 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     instructions: buildInstructions({ canTransfer: transferTo !== undefined }),
     tools,
   });
-  await session.start({ agent, room: ctx.room });
+  // Linked to the caller: the switchboard may still be in the room, playing hold audio.
+  await session.start({
+    agent,
+    room: ctx.room,
+    inputOptions: { participantIdentity: participant.identity },
+  });
 }

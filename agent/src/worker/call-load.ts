@@ -1,23 +1,70 @@
-// The load the worker reports to livekit-server: its share of the calls it may take, not CPU.
-// livekit-server (v1.13.5, agentservice.go) weighs each available worker by max(0, 1 - load) and
-// refuses the job when every weight is 0, with no retry. The framework's default, whole-machine
-// CPU clamped to 1, is exactly 1 on a 2-core box that is busy starting the stack: the first
-// caller after a start was left ringing. A job count is 1 only when the worker really is full.
+// Which calls this worker takes, and the load it reports to livekit-server. Load is the worker's
+// share of its calls, not CPU: livekit-server (v1.13.5, agentservice.go) weighs each available
+// worker by max(0, 1 - load) and refuses the job when every weight is 0, with no retry; the
+// framework's default, whole-machine CPU clamped to 1, is exactly 1 on a 2-core box that is busy
+// starting the stack, and the first caller after a start was left ringing.
+//
+// The reported load stays below 1 even when the worker is full (active / (max + 1)), and the worker
+// declines a job past AGENT_MAX_CALLS itself; livekit-server then offers it to another worker, or
+// to none (the switchboard queues the caller). A worker reports its load only every 2.5 s, so a
+// worker reporting "full" would keep refusing for up to 2.5 s after a call ended, while queued
+// callers wait: deciding here, on the exact count, takes the next call at once.
 
-/** The part of the framework's AgentServer a load function reads. */
+/** The part of the framework's AgentServer the load function reads. */
 export interface ServerWithJobs {
-  readonly activeJobs: readonly unknown[];
+  readonly activeJobs: readonly { readonly job: { readonly id: string } }[];
 }
 
-/** active calls / maxCalls, at most 1. */
+/** The part of a JobRequest the admission uses. */
+export interface JobOffer {
+  readonly id: string;
+  accept(): Promise<void>;
+  reject(): Promise<void>;
+}
+
+/** The load reported for `activeCalls` of at most `maxCalls`: in [0, 1), proportional. */
 export function callLoad(activeCalls: number, maxCalls: number): number {
   if (!Number.isInteger(maxCalls) || maxCalls < 1)
     throw new RangeError('maxCalls must be a positive integer');
-  return Math.min(1, Math.max(0, activeCalls) / maxCalls);
+  return Math.min(maxCalls, Math.max(0, activeCalls)) / (maxCalls + 1);
 }
 
-/** A `ServerOptions.loadFunc` reporting {@link callLoad} of the server's active jobs. */
-export function createCallLoadFunc(maxCalls: number): (server: ServerWithJobs) => Promise<number> {
+/** An accepted job not seen running after this long never started (its process failed). */
+const START_GRACE_MS = 15_000;
+
+export interface CallAdmission {
+  /** `ServerOptions.loadFunc`. */
+  loadFunc(server: ServerWithJobs): Promise<number>;
+  /** `ServerOptions.requestFunc`: accepts while the worker has fewer than `maxCalls` calls. */
+  requestFunc(offer: JobOffer): Promise<void>;
+}
+
+export function createCallAdmission(maxCalls: number, now: () => number = Date.now): CallAdmission {
   callLoad(0, maxCalls);
-  return async (server) => callLoad(server.activeJobs.length, maxCalls);
+  let server: ServerWithJobs | undefined;
+  /** Jobs accepted here and not yet seen running, by when they were accepted. */
+  const starting = new Map<string, number>();
+
+  const calls = (): number => {
+    const running = new Set(server?.activeJobs.map((info) => info.job.id) ?? []);
+    const at = now();
+    for (const [id, acceptedAt] of starting)
+      if (running.has(id) || at - acceptedAt > START_GRACE_MS) starting.delete(id);
+    return running.size + starting.size;
+  };
+
+  return {
+    async loadFunc(current) {
+      server = current;
+      return callLoad(calls(), maxCalls);
+    },
+    async requestFunc(offer) {
+      if (calls() >= maxCalls) {
+        await offer.reject();
+        return;
+      }
+      starting.set(offer.id, now());
+      await offer.accept();
+    },
+  };
 }

@@ -102,6 +102,16 @@ describe('call recovery', () => {
     expect(state.deleted).toEqual([]);
   });
 
+  it('leaves a caller the switchboard is speaking to (queued, or told the line is down)', async () => {
+    const { state, at, caller } = fakeServer();
+    const switchboard = { identity: 'switchboard-1f2e', kind: 0, joinedAtMs: 51_000n };
+    state.participants = [caller, switchboard];
+    state.dispatches[0]!.jobs = 0;
+    for (const ms of [100_000, 102_000, 115_000, 130_000, 160_000]) await at(ms);
+    expect(recoveries(state)).toBe(0);
+    expect(state.deleted).toEqual([]);
+  });
+
   it('forgets a gap the agent came back from', async () => {
     const { state, at, caller, agent } = fakeServer();
     state.participants = [caller];

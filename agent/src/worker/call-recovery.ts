@@ -6,6 +6,7 @@
 // room is deleted and the bridge hangs up (BYE) instead of leaving the caller listening to nothing.
 // A caller still ringing counts: the bridge answers only once an agent publishes audio, so a call
 // whose dispatch no worker took (livekit-server does not retry it) rings until this acts.
+import { SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
 import type { AgentDispatch, ParticipantInfo, Room } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { roomForLog } from '../observability/redact.js';
@@ -74,7 +75,11 @@ export function createCallRecovery(options: CallRecoveryOptions): CallRecovery {
     const callers = participants.filter(
       (p) => p.kind === KIND_SIP && p.attributes['sip.callStatus'] !== 'hangup',
     );
-    if (callers.length === 0 || participants.some((p) => p.kind === KIND_AGENT)) {
+    // The switchboard is speaking to this caller (queue or line down): it connects them itself.
+    const switchboard = participants.some((p) =>
+      p.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX),
+    );
+    if (callers.length === 0 || switchboard || participants.some((p) => p.kind === KIND_AGENT)) {
       agentless.delete(room);
       return;
     }

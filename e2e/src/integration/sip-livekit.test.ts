@@ -225,6 +225,27 @@ describe.skipIf(missing.length > 0)(
       expect((await sip('apply', attested)).out).toMatch(/^No changes/);
       expect((await sip('apply', renumbered)).out).toContain('Done: 0 created, 2 updated');
 
+      // SRTP required on the inbound trunk and over TLS on the outbound one: written in place, read
+      // back as written (the server keeps media.encryption and the deprecated media_encryption).
+      const srtp = variant(
+        'srtp.yaml',
+        readFileSync(renumbered, 'utf8')
+          .replace('mediaEncryption: allow', 'mediaEncryption: require')
+          .replace('transport: udp', 'transport: tls\n    mediaEncryption: require'),
+      );
+      const srtpApply = await sip('apply', srtp);
+      expect(srtpApply.out).toContain(
+        `  ~ updated inbound trunk "dev-inbound" (${trunk!.sipTrunkId}) in place: mediaEncryption`,
+      );
+      expect(srtpApply.out).toMatch(
+        /updated outbound trunk "dev-transfer" .* transport, mediaEncryption/,
+      );
+      const [srtpIn] = (await sdk().listSipInboundTrunk()).filter((t) => t.name === 'dev-inbound');
+      expect(srtpIn?.media?.encryption ?? srtpIn?.mediaEncryption).toBe(2); // REQUIRE
+      expect((await sip('apply', srtp)).out).toMatch(/^No changes/);
+      expect((await sip('list')).out).toContain('media encryption (SRTP): require');
+      expect((await sip('apply', renumbered)).out).toContain('Done: 0 created, 2 updated');
+
       // Remove the rule from the file: apply deletes it, and only it.
       const withoutRule = variant(
         'without-rule.yaml',

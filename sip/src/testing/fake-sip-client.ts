@@ -47,6 +47,7 @@ export function createFakeSipClient(
     allowedNumbers: [...spec.allowedNumbers],
     auth: spec.auth,
     krisp: spec.krisp,
+    mediaEncryption: spec.mediaEncryption,
     headersToAttributes: headersToAttributesFor(spec.callerIdTrust),
   });
   const outboundFrom = (id: string, spec: OutboundTrunkSpec, metadata: string): OutboundTrunk => ({
@@ -57,6 +58,7 @@ export function createFakeSipClient(
     transport: spec.transport,
     numbers: [...spec.numbers],
     auth: spec.auth,
+    mediaEncryption: spec.mediaEncryption,
   });
   const ruleFrom = (id: string, rule: DispatchRuleWrite, metadata: string): DispatchRule => ({
     id,

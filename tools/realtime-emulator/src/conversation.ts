@@ -1,7 +1,9 @@
 // The conversation of one session: its items in order, and what the emulator records about them
 // (user turns, function calls, tool outputs). Handles the `conversation.item.*` client events.
 import { bytesToMs } from './audio.js';
-import { newId, type ClientItem } from './protocol.js';
+import type { ClientItem } from './client-events.js';
+import { invalidToolCallId } from './errors.js';
+import { newId } from './protocol.js';
 import type {
   ConversationItemRecord,
   FunctionCallOutputRecord,
@@ -9,14 +11,15 @@ import type {
   UserTurnRecord,
 } from './records.js';
 import { transcriptForAudioTurn } from './scenario.js';
-import type { Json, SessionContext } from './session-context.js';
+import type { SessionContext } from './session-context.js';
+import type { ConversationItem } from './wire-types.js';
 
 function userTextOf(item: ClientItem): { text: string; hasAudio: boolean } {
   if (item.type !== 'message') return { text: '', hasAudio: false };
   const texts: string[] = [];
   let hasAudio = false;
   for (const part of item.content) {
-    if ((part.type === 'input_text' || part.type === 'text') && part.text !== undefined) {
+    if (part.type === 'input_text' && part.text !== undefined) {
       texts.push(part.text);
     } else if (part.type === 'input_audio') {
       hasAudio = true;
@@ -76,7 +79,7 @@ export class Conversation {
    * announces the item when the protocol says so.
    */
   insert(
-    item: Json,
+    item: ConversationItem & { id: string },
     previousItemId: string | null | undefined,
     extra: Partial<ConversationItemRecord> = {},
   ): { previousItemId: string | null } {
@@ -87,11 +90,10 @@ export class Conversation {
       if (prev < 0) throw new Error(`previous item ${previousItemId} not found`);
       index = prev + 1;
     }
-    const id = String(item.id);
     this.#items.splice(index, 0, {
-      id,
-      type: String(item.type),
-      role: typeof item.role === 'string' ? item.role : null,
+      id: item.id,
+      type: item.type,
+      role: 'role' in item ? item.role : null,
       item,
       audioMs: null,
       truncatedAtMs: null,
@@ -100,12 +102,15 @@ export class Conversation {
     return { previousItemId: index > 0 ? (this.#items[index - 1]?.id ?? null) : null };
   }
 
-  /** Sends the added (and, in GA, done) event of an item that is complete when added. */
-  announce(item: Json, previousItemId: string | null): void {
-    this.#ctx.send({ type: this.#ctx.names.itemAdded, previous_item_id: previousItemId, item });
-    if (this.#ctx.names.itemDone) {
-      this.#ctx.send({ type: this.#ctx.names.itemDone, previous_item_id: previousItemId, item });
-    }
+  /** Sends the added and done events of an item that is complete when added. */
+  announce(item: ConversationItem, previousItemId: string | null): void {
+    this.#ctx.send({ type: 'conversation.item.added', previous_item_id: previousItemId, item });
+    this.#ctx.send({ type: 'conversation.item.done', previous_item_id: previousItemId, item });
+  }
+
+  /** Whether a `function_call` item with this `call_id` is in the conversation. */
+  hasFunctionCall(callId: string): boolean {
+    return this.#items.some((i) => i.item.type === 'function_call' && i.item.call_id === callId);
   }
 
   recordFunctionCall(call: FunctionCallRecord): void {
@@ -125,14 +130,18 @@ export class Conversation {
   }
 
   /** Adds the user audio item committed from the input buffer and records its turn. */
-  addCommittedAudio(itemId: string, audioMs: number): { item: Json; turn: UserTurnRecord } {
-    const item: Json = {
+  addCommittedAudio(
+    itemId: string,
+    audioMs: number,
+  ): { item: ConversationItem & { type: 'message'; role: 'user' }; turn: UserTurnRecord } {
+    // No transcript yet: the field is left out (the published type does not allow null).
+    const item: ConversationItem & { id: string; type: 'message'; role: 'user' } = {
       id: itemId,
       object: 'realtime.item',
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio', transcript: null }],
+      content: [{ type: 'input_audio' }],
     };
     const { previousItemId } = this.insert(item, undefined, { audioMs });
     this.announce(item, previousItemId);
@@ -183,34 +192,26 @@ export class Conversation {
         event_id: clientEventId,
       });
     }
-    if (item.type === 'message') {
-      const allowed =
-        item.role === 'assistant'
-          ? this.#ctx.dialect === 'ga'
-            ? ['output_text', 'output_audio']
-            : ['text', 'audio']
-          : ['input_text', 'input_audio', 'input_image'];
-      const bad = item.content.findIndex((p) => !allowed.includes(p.type));
-      if (bad >= 0) {
-        return this.#ctx.sendError({
-          type: 'invalid_request_error',
-          code: 'invalid_value',
-          message: `Invalid value: '${item.content[bad]?.type}'. Supported values for a ${item.role} message are: ${allowed.map((a) => `'${a}'`).join(', ')}.`,
-          param: `item.content[${bad}].type`,
-          event_id: clientEventId,
-        });
-      }
+    if (item.type === 'function_call_output' && !this.hasFunctionCall(item.call_id)) {
+      return this.#ctx.sendError(invalidToolCallId(item.call_id));
     }
 
-    const echoed: Json = { ...item, id, object: 'realtime.item', status: 'completed' };
     let audioMs: number | null = null;
-    if (item.type === 'message') {
-      echoed.content = item.content.map((p) => {
+    let echoed: ConversationItem & { id: string };
+    if (item.type === 'message' && item.role === 'user') {
+      const content = item.content.map((p) => {
         if (p.type !== 'input_audio') return p;
         const bytes = p.audio ? Buffer.from(p.audio, 'base64').length : 0;
         audioMs = (audioMs ?? 0) + bytesToMs(bytes);
-        return { type: 'input_audio', transcript: p.transcript ?? null };
+        // Audio bytes are not echoed.
+        return {
+          type: 'input_audio' as const,
+          ...(p.transcript !== undefined ? { transcript: p.transcript } : {}),
+        };
       });
+      echoed = { ...item, content, id, object: 'realtime.item', status: 'completed' };
+    } else {
+      echoed = { ...item, id, object: 'realtime.item', status: 'completed' };
     }
     const appendedAtEnd = !previousItemId || previousItemId === this.lastItemId();
     const { previousItemId: prev } = this.insert(echoed, previousItemId, { audioMs });
@@ -236,6 +237,7 @@ export class Conversation {
       this.#pendingTurn = null;
     } else if (item.type === 'function_call_output') {
       const call = this.#functionCalls.find((c) => c.callId === item.call_id);
+      // Recorded by call_id: a call the client itself appended has no emulator record.
       this.#functionCallOutputs.push({
         callId: item.call_id,
         itemId: id,

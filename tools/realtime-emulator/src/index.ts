@@ -25,6 +25,8 @@ export type {
 } from './records.js';
 export type { AudioPacing } from './response-stream.js';
 export type { Dialect, SessionConfig } from './protocol.js';
+export { parseClientEvent, type ClientEvent } from './client-events.js';
+export { DEFAULT_MAX_SESSION_MS } from './session.js';
 export {
   SAMPLE_RATE,
   bufferToPcm16,

@@ -8,6 +8,7 @@ import { createRealtimeEmulator } from './server.js';
 
 const USAGE = `Usage: npm run emulator -- [--port 8089] [--host 127.0.0.1]
        [--scenario FILE.json] [--pacing realtime|fast] [--log-level info] [--require-auth]
+       [--max-session-ms 3600000]   (or REALTIME_EMULATOR_MAX_SESSION_MS; default 60 minutes)
 
 OFFLINE emulator of the OpenAI Realtime WebSocket API (not OpenAI). Point the agent at it with
 OPENAI_BASE_URL=http://HOST:PORT/v1 (or RealtimeModel({ baseURL })) and any API key.`;
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       pacing: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       'require-auth': { type: 'boolean', default: false },
+      'max-session-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -36,6 +38,12 @@ async function main(): Promise<void> {
   const pacing = values.pacing;
   if (pacing !== undefined && pacing !== 'realtime' && pacing !== 'fast') {
     throw new Error(`invalid --pacing ${pacing} (realtime | fast)`);
+  }
+  const maxSessionRaw =
+    values['max-session-ms'] ?? process.env.REALTIME_EMULATOR_MAX_SESSION_MS ?? undefined;
+  const maxSessionMs = maxSessionRaw === undefined ? undefined : Number(maxSessionRaw);
+  if (maxSessionMs !== undefined && !(Number.isFinite(maxSessionMs) && maxSessionMs > 0)) {
+    throw new Error(`invalid --max-session-ms ${maxSessionRaw} (a positive number of ms)`);
   }
   const logger = pino(
     { level: values['log-level'] as Level, name: 'realtime-emulator' },
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
     // Keep memory bounded in long demo runs.
     maxRecordedEvents: 5000,
     ...(pacing !== undefined ? { audioPacing: pacing } : {}),
+    ...(maxSessionMs !== undefined ? { maxSessionMs } : {}),
   });
   process.stdout.write(
     `OFFLINE EMULATOR of the OpenAI Realtime API (NOT OpenAI: no model, scripted answers) ` +

@@ -6,8 +6,13 @@ import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { concatPcm16, silence, tone } from './audio.js';
+import { parseClientEvent } from './client-events.js';
 import type { ScenarioInput } from './scenario.js';
-import { createRealtimeEmulator, type RealtimeEmulator } from './server.js';
+import {
+  createRealtimeEmulator,
+  type RealtimeEmulator,
+  type RecordedClientEvent,
+} from './server.js';
 
 const SCENARIO: ScenarioInput = {
   name: 'plugin-test',
@@ -29,6 +34,28 @@ const ORDER_RESULT = { order_id: '9002', status: 'shipped', eta: 'on Tuesday' };
 
 let emulator: RealtimeEmulator;
 const cleanups: Array<() => Promise<void>> = [];
+/** Every client event the real plugin sent in this file, with its connection's dialect. */
+const pluginEvents: Array<RecordedClientEvent & { dialect: 'ga' | 'beta' }> = [];
+/** Error codes the plugin is known to provoke and ignores (a cancel racing the response's end). */
+const TOLERATED_ERRORS = new Set(['response_cancel_not_active', 'session_expired']);
+
+/**
+ * The plugin's events must pass the emulator's validator (tied to the openai types), and the
+ * emulator must not have refused any of them.
+ */
+function checkPluginEvents(em: RealtimeEmulator): void {
+  const dialects = new Map(em.sessions().map((s) => [s.id, s.dialect]));
+  for (const rec of em.events) {
+    const dialect = dialects.get(rec.sessionId) ?? 'ga';
+    pluginEvents.push({ ...rec, dialect });
+    const result = parseClientEvent(dialect, rec.event);
+    expect(result.success, `${rec.type}: ${JSON.stringify(result.error?.issues)}`).toBe(true);
+  }
+  const errors = em.serverEvents
+    .filter((e) => e.type === 'error')
+    .map((e) => e.event.error as { code: string | null; message: string });
+  expect(errors.filter((e) => !TOLERATED_ERRORS.has(String(e.code)))).toEqual([]);
+}
 
 beforeAll(() => {
   initializeLogger({ pretty: false, level: 'warn' });
@@ -38,13 +65,18 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function startEmulator(): Promise<RealtimeEmulator> {
-  emulator = await createRealtimeEmulator({
+async function startEmulator(maxSessionMs?: number): Promise<RealtimeEmulator> {
+  const em = await createRealtimeEmulator({
     scenario: SCENARIO,
     logger: pino({ level: 'silent' }),
+    ...(maxSessionMs !== undefined ? { maxSessionMs } : {}),
   });
-  cleanups.push(() => emulator.close());
-  return emulator;
+  emulator = em;
+  cleanups.push(async () => {
+    await em.close();
+    checkPluginEvents(em);
+  });
+  return em;
 }
 
 function orderAgent(calls: string[], greet = false): voice.Agent {
@@ -68,9 +100,12 @@ function orderAgent(calls: string[], greet = false): voice.Agent {
   });
 }
 
-async function startSession(model: string, agent: voice.Agent) {
+async function startSession(model: string | openai.realtime.RealtimeModel, agent: voice.Agent) {
   const session = new voice.AgentSession({
-    llm: new openai.realtime.RealtimeModel({ baseURL: emulator.url, apiKey: 'test', model }),
+    llm:
+      typeof model === 'string'
+        ? new openai.realtime.RealtimeModel({ baseURL: emulator.url, apiKey: 'test', model })
+        : model,
   });
   const realtimeMetrics: metrics.RealtimeModelMetrics[] = [];
   session.on(voice.AgentSessionEventTypes.MetricsCollected, (ev) => {
@@ -87,8 +122,9 @@ function assistantTexts(session: voice.AgentSession): string[] {
     .map((m) => m.textContent ?? '');
 }
 
-async function orderFlow(model: string) {
+async function orderFlow(makeModel: string | (() => openai.realtime.RealtimeModel)) {
   await startEmulator();
+  const model = typeof makeModel === 'string' ? makeModel : makeModel();
   const calls: string[] = [];
   const { session, realtimeMetrics } = await startSession(model, orderAgent(calls));
 
@@ -264,5 +300,70 @@ describe('OpenAI Realtime plugin against the emulator', () => {
       ['lookup_order', { order_id: '9002' }],
     ]);
     expect(seen).toEqual(['speech_started', 'speech_stopped']);
+  });
+
+  it('legacy Azure (api-version: the beta protocol): tool call round trip', async () => {
+    const { info } = await orderFlow(() =>
+      openai.realtime.RealtimeModel.withAzure({
+        baseURL: emulator.url,
+        apiKey: 'test',
+        apiVersion: '2024-10-01-preview',
+        azureDeployment: 'gpt-4o-realtime-preview',
+      }),
+    );
+    expect(info).toMatchObject({ dialect: 'beta', model: 'gpt-4o-realtime-preview' });
+    // The beta session.update has both modalities: allowed there, unlike GA.
+    expect(info.config.outputModalities).toEqual(['text', 'audio']);
+  });
+
+  it('Azure GA (no api-version): tool call round trip', async () => {
+    const { info } = await orderFlow(() =>
+      openai.realtime.RealtimeModel.withAzure({
+        baseURL: emulator.url,
+        apiKey: 'test',
+        azureDeployment: 'gpt-realtime',
+      }),
+    );
+    expect(info).toMatchObject({ dialect: 'ga', model: 'gpt-realtime' });
+    expect(info.auth.apiKeyHeader).toBe(true);
+  });
+
+  it('reconnects after session_expired and the close at the session limit', async () => {
+    await startEmulator(1500);
+    await startSession('gpt-realtime', orderAgent([]));
+    const first = (await emulator.waitFor((e) => e.type === 'session.update')).sessionId;
+    await emulator.waitForServerEvent(
+      (e) => e.type === 'error' && (e.event.error as { code: string }).code === 'session_expired',
+      4000,
+    );
+    const replayed = await emulator.waitFor(
+      (e) => e.sessionId !== first && e.type === 'session.update',
+      5000,
+    );
+    expect(emulator.sessions().find((s) => s.id === first)!.open).toBe(false);
+    await expect
+      .poll(() => emulator.sessions().find((s) => s.id === replayed.sessionId)!.config.instructions)
+      .toMatch(/store voice assistant/);
+  });
+
+  it('every client event the plugin sent validates against the openai-typed schemas', () => {
+    // Filled by checkPluginEvents after each test above (the test order is the file order).
+    const types = new Set(pluginEvents.map((e) => `${e.dialect} ${e.type}`));
+    for (const type of [
+      'ga session.update',
+      'ga input_audio_buffer.append',
+      'ga conversation.item.create',
+      'ga conversation.item.delete',
+      'ga response.create',
+      'ga response.cancel',
+      'beta session.update',
+      'beta conversation.item.create',
+      'beta response.create',
+    ]) {
+      expect(types, type).toContain(type);
+    }
+    for (const rec of pluginEvents) {
+      expect(parseClientEvent(rec.dialect, rec.event).success, rec.type).toBe(true);
+    }
   });
 });

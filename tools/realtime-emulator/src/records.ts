@@ -1,6 +1,6 @@
 // Snapshots of what one emulated session saw and did, returned by `emulator.sessions()`.
 import type { Dialect, SessionConfig } from './protocol.js';
-import type { Json } from './session-context.js';
+import type { ConversationItem } from './wire-types.js';
 
 /** A user turn: a user message item (typed text or committed audio). */
 export interface UserTurnRecord {
@@ -46,7 +46,7 @@ export interface ResponseRecord {
   deliveredText: string;
   functionCalls: FunctionCallRecord[];
   status: 'in_progress' | 'completed' | 'cancelled';
-  cancelReason: string | null;
+  cancelReason: 'client_cancelled' | 'turn_detected' | 'connection_closed' | null;
   audioMs: number;
 }
 
@@ -54,8 +54,8 @@ export interface ConversationItemRecord {
   id: string;
   type: string;
   role: string | null;
-  /** The item as the server reports it (audio payloads removed). */
-  item: Json;
+  /** The item as the server reports it, GA shape (audio payloads removed). */
+  item: ConversationItem;
   audioMs: number | null;
   truncatedAtMs: number | null;
 }

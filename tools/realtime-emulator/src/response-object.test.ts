@@ -8,7 +8,7 @@ describe('response usage', () => {
       id: 'item_1',
       type: 'message',
       role: 'user',
-      item: { content: [] },
+      item: { type: 'message', role: 'user', content: [] },
       audioMs: 1000,
       truncatedAtMs: null,
     };

@@ -1,10 +1,10 @@
 // The `response` object of `response.created` / `response.done` in each dialect, and its `usage`
 // (text ≈ chars/4 tokens, input audio 10 tokens/s, output audio 20 tokens/s).
-import type { Dialect, SessionConfig } from './protocol.js';
+import type { SessionConfig } from './protocol.js';
 import type { ConversationItemRecord } from './records.js';
 import type { ActiveResponse } from './response-stream.js';
-import type { Json } from './session-context.js';
 import { estimateTextTokens } from './text.js';
+import type { RealtimeResponse, RealtimeResponseUsage } from './wire-types.js';
 
 export interface InputTokens {
   text: number;
@@ -19,7 +19,16 @@ export function estimateInputTokens(
   let text = instructions;
   let audioMs = 0;
   for (const c of conversation) {
-    text += JSON.stringify(c.item.content ?? c.item.arguments ?? c.item.output ?? '');
+    const item = c.item;
+    text += JSON.stringify(
+      'content' in item
+        ? item.content
+        : 'arguments' in item
+          ? item.arguments
+          : 'output' in item
+            ? item.output
+            : '',
+    );
     if (c.role === 'user' && c.audioMs) audioMs += c.audioMs;
   }
   return { text: estimateTextTokens(text), audio: Math.ceil(audioMs / 100) };
@@ -28,7 +37,7 @@ export function estimateInputTokens(
 export function responseUsage(
   inputTokens: InputTokens,
   out: { textChars: number; audioMs: number },
-): Json {
+): RealtimeResponseUsage {
   const outText = Math.ceil(out.textChars / 4);
   const outAudio = Math.ceil(out.audioMs / 50);
   const input = inputTokens.text + inputTokens.audio;
@@ -47,46 +56,45 @@ export function responseUsage(
   };
 }
 
+export type ResponseStatus = NonNullable<RealtimeResponse['status']>;
+
+/**
+ * The GA `response` object. Fields the published type does not allow to be null are left out:
+ * `status_details` until a response is cancelled, `conversation_id` for out-of-band responses.
+ */
 export function responseObject(
-  dialect: Dialect,
   config: SessionConfig,
   active: ActiveResponse,
-  status: string,
-  usage: Json | null = null,
-): Json {
+  status: ResponseStatus,
+  usage: RealtimeResponseUsage | null = null,
+): RealtimeResponse {
   const r = active.record;
-  const statusDetails =
-    status === 'cancelled'
-      ? { type: 'cancelled', reason: r.cancelReason ?? 'client_cancelled' }
-      : null;
-  if (dialect === 'beta') {
-    return {
-      object: 'realtime.response',
-      id: r.id,
-      status,
-      status_details: statusDetails,
-      output: active.output,
-      conversation_id: active.outOfBand ? null : active.conversationId,
-      modalities: r.modalities,
-      voice: config.voice,
-      output_audio_format: 'pcm16',
-      max_output_tokens: config.maxOutputTokens,
-      temperature: config.temperature,
-      usage,
-      metadata: active.metadata,
-    };
-  }
   return {
     object: 'realtime.response',
     id: r.id,
     status,
-    status_details: statusDetails,
+    ...(status === 'cancelled'
+      ? {
+          status_details: {
+            type: 'cancelled' as const,
+            reason:
+              r.cancelReason === 'turn_detected'
+                ? ('turn_detected' as const)
+                : ('client_cancelled' as const),
+          },
+        }
+      : {}),
     output: active.output,
-    conversation_id: active.outOfBand ? null : active.conversationId,
+    ...(active.outOfBand ? {} : { conversation_id: active.conversationId }),
     output_modalities: r.modalities,
     max_output_tokens: config.maxOutputTokens,
-    audio: { output: { format: { type: 'audio/pcm', rate: 24000 }, voice: config.voice } },
-    usage,
+    audio: {
+      output: {
+        format: config.outputFormat,
+        voice: typeof config.voice === 'string' ? config.voice : config.voice.id,
+      },
+    },
+    ...(usage ? { usage } : {}),
     metadata: active.metadata,
   };
 }

@@ -2,7 +2,7 @@
 // user turn, instructions, greeting and fallback.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { EVENT_NAMES, defaultSessionConfig } from './protocol.js';
+import { defaultSessionConfig } from './protocol.js';
 import type { FunctionCallRecord, UserTurnRecord } from './records.js';
 import { ResponsePlanner } from './response-planner.js';
 import { parseScenario } from './scenario.js';
@@ -27,7 +27,6 @@ function planner(turns: UserTurnRecord[] = []) {
   const ctx: SessionContext = {
     log: pino({ level: 'silent' }),
     dialect: 'ga',
-    names: EVENT_NAMES.ga,
     config: () => config,
     scenario: () => scenario,
     send: () => undefined,

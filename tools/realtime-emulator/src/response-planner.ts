@@ -1,6 +1,6 @@
 // Decides what a response says or calls, from the scenario: a pending tool reply first, then the
 // unanswered user turn, then `instructions` rules, the greeting, the fallback.
-import type { ClientEvent } from './protocol.js';
+import type { ResponseRequest } from './client-events.js';
 import type { FunctionCallRecord, ResponseRecord, UserTurnRecord } from './records.js';
 import {
   applyArgumentTemplate,
@@ -14,8 +14,7 @@ import {
 } from './scenario.js';
 import type { SessionContext } from './session-context.js';
 
-/** The `response` field of `response.create` (absent for server-VAD responses). */
-export type ResponseRequest = Extract<ClientEvent, { type: 'response.create' }>['response'];
+export type { ResponseRequest };
 
 /** A rule that answered with function calls: its `say` answers once every output is in. */
 interface PendingToolReply {

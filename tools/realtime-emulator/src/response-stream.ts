@@ -4,6 +4,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { chunkPcm16, pcm16ToBuffer, synthesizeSpeech } from './audio.js';
 import type { Conversation } from './conversation.js';
+import type { ResponseRequest } from './client-events.js';
 import { newId } from './protocol.js';
 import type { FunctionCallRecord, ResponseRecord } from './records.js';
 import {
@@ -11,10 +12,14 @@ import {
   responseObject,
   responseUsage,
   type InputTokens,
+  type ResponseStatus,
 } from './response-object.js';
-import type { Plan, ResponsePlanner, ResponseRequest } from './response-planner.js';
-import type { Json, SessionContext } from './session-context.js';
+import type { Plan, ResponsePlanner } from './response-planner.js';
+import type { SessionContext } from './session-context.js';
 import { words } from './text.js';
+import type { AssistantContent, ConversationItem, RealtimeResponseUsage } from './wire-types.js';
+
+type OutputItem = ConversationItem & { id: string };
 
 export type AudioPacing = 'realtime' | 'fast';
 
@@ -30,9 +35,9 @@ export interface ActiveResponse {
   record: ResponseRecord;
   abort: AbortController;
   conversationId: string;
-  metadata: Json | null;
+  metadata: Record<string, string> | null;
   outOfBand: boolean;
-  output: Json[];
+  output: ConversationItem[];
   openPart: OpenPart | null;
   inputTokens: InputTokens;
 }
@@ -47,6 +52,27 @@ export interface ResponseStreamDeps {
 class Aborted extends Error {}
 
 const AUDIO_CHUNK_MS = 50;
+
+/** A part in `response.content_part.*` events: the published GA type names them `audio`/`text`. */
+function eventPart(
+  audio: boolean,
+  text: string,
+): { type: 'audio' | 'text'; transcript?: string; text?: string } {
+  return audio ? { type: 'audio', transcript: text } : { type: 'text', text };
+}
+
+/** The same part inside the assistant item: `output_audio` / `output_text`. */
+function itemPart(audio: boolean, text: string): AssistantContent {
+  return audio ? { type: 'output_audio', transcript: text } : { type: 'output_text', text };
+}
+
+function assistantMessage(
+  id: string,
+  status: 'in_progress' | 'completed' | 'incomplete',
+  content: AssistantContent[],
+): OutputItem {
+  return { id, object: 'realtime.item', type: 'message', status, role: 'assistant', content };
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -188,10 +214,9 @@ export class ResponseStream {
   }
 
   /** Stops the active response now: closes its open parts/items and sends `response.done`. */
-  cancelActive(reason: string): void {
+  cancelActive(reason: 'client_cancelled' | 'turn_detected'): void {
     const active = this.#active;
     if (!active) return;
-    const names = this.#ctx.names;
     this.#active = null;
     active.abort.abort();
     active.record.status = 'cancelled';
@@ -205,18 +230,23 @@ export class ResponseStream {
         content_index: 0,
       };
       if (part.audio) {
-        this.#ctx.send({ type: names.audioDone, ...base });
-        this.#ctx.send({ type: names.transcriptDone, ...base, transcript: part.transcript });
+        this.#ctx.send({ type: 'response.output_audio.done', ...base });
+        this.#ctx.send({
+          type: 'response.output_audio_transcript.done',
+          ...base,
+          transcript: part.transcript,
+        });
       } else {
-        this.#ctx.send({ type: names.textDone, ...base, text: part.transcript });
+        this.#ctx.send({ type: 'response.output_text.done', ...base, text: part.transcript });
       }
-      const partType = part.audio ? names.audioPart : names.textPart;
-      const finalPart = part.audio
-        ? { type: partType, transcript: part.transcript }
-        : { type: partType, text: part.transcript };
-      this.#ctx.send({ type: 'response.content_part.done', ...base, part: finalPart });
-      const current = active.output[part.outputIndex] ?? {};
-      const done = { ...current, status: 'incomplete', content: [finalPart] };
+      this.#ctx.send({
+        type: 'response.content_part.done',
+        ...base,
+        part: eventPart(part.audio, part.transcript),
+      });
+      const done = assistantMessage(part.itemId, 'incomplete', [
+        itemPart(part.audio, part.transcript),
+      ]);
       active.output[part.outputIndex] = done;
       const stored = this.#conversation.find(part.itemId);
       if (stored) stored.item = done;
@@ -252,8 +282,12 @@ export class ResponseStream {
     this.#ctx.log.info({ responseId: active.record.id }, 'response completed');
   }
 
-  #responseObject(active: ActiveResponse, status: string, usage: Json | null = null): Json {
-    return responseObject(this.#ctx.dialect, this.#ctx.config(), active, status, usage);
+  #responseObject(
+    active: ActiveResponse,
+    status: ResponseStatus,
+    usage: RealtimeResponseUsage | null = null,
+  ) {
+    return responseObject(this.#ctx.config(), active, status, usage);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -268,7 +302,7 @@ export class ResponseStream {
     await sleep(Math.max(0, dueAt - Date.now()), signal);
   }
 
-  #addOutputItem(active: ActiveResponse, item: Json, outputIndex: number): void {
+  #addOutputItem(active: ActiveResponse, item: OutputItem, outputIndex: number): void {
     active.output.push(item);
     this.#ctx.send({
       type: 'response.output_item.added',
@@ -280,27 +314,25 @@ export class ResponseStream {
       const { previousItemId } = this.#conversation.insert(item, undefined, {
         audioMs: item.type === 'message' && active.record.modalities.includes('audio') ? 0 : null,
       });
-      this.#ctx.send({ type: this.#ctx.names.itemAdded, previous_item_id: previousItemId, item });
+      this.#ctx.send({ type: 'conversation.item.added', previous_item_id: previousItemId, item });
     }
   }
 
-  #finishOutputItem(active: ActiveResponse, item: Json, outputIndex: number): void {
+  #finishOutputItem(active: ActiveResponse, item: OutputItem, outputIndex: number): void {
     this.#ctx.send({
       type: 'response.output_item.done',
       response_id: active.record.id,
       output_index: outputIndex,
       item,
     });
-    const itemDone = this.#ctx.names.itemDone;
-    if (!active.outOfBand && itemDone) {
+    if (!active.outOfBand) {
       const previous = this.#conversation.previousItemIdOf(item.id);
-      this.#ctx.send({ type: itemDone, previous_item_id: previous, item });
+      this.#ctx.send({ type: 'conversation.item.done', previous_item_id: previous, item });
     }
   }
 
   async #run(active: ActiveResponse, plan: Plan): Promise<void> {
     const { signal } = active.abort;
-    const names = this.#ctx.names;
     const scenario = this.#ctx.scenario();
     if (scenario.responseDelayMs > 0) await sleep(scenario.responseDelayMs, signal);
     else await yieldToLoop();
@@ -317,7 +349,7 @@ export class ResponseStream {
             'scenario calls a tool the session did not declare',
           );
         }
-        const item: Json = {
+        const item: OutputItem & { type: 'function_call' } = {
           id: itemId,
           object: 'realtime.item',
           type: 'function_call',
@@ -345,7 +377,7 @@ export class ResponseStream {
           name: call.name,
           arguments: call.arguments,
         });
-        const done = { ...item, status: 'completed', arguments: call.arguments };
+        const done: OutputItem = { ...item, status: 'completed', arguments: call.arguments };
         active.output[outputIndex] = done;
         const stored = this.#conversation.find(itemId);
         if (stored) stored.item = done;
@@ -372,27 +404,14 @@ export class ResponseStream {
 
     const audio = active.record.modalities.includes('audio');
     const itemId = newId('item');
-    const item: Json = {
-      id: itemId,
-      object: 'realtime.item',
-      type: 'message',
-      status: 'in_progress',
-      role: 'assistant',
-      content: [],
-    };
-    this.#addOutputItem(active, item, 0);
+    this.#addOutputItem(active, assistantMessage(itemId, 'in_progress', []), 0);
     const base = {
       response_id: active.record.id,
       item_id: itemId,
       output_index: 0,
       content_index: 0,
     };
-    const partType = audio ? names.audioPart : names.textPart;
-    this.#ctx.send({
-      type: 'response.content_part.added',
-      ...base,
-      part: audio ? { type: partType, transcript: '' } : { type: partType, text: '' },
-    });
+    this.#ctx.send({ type: 'response.content_part.added', ...base, part: eventPart(audio, '') });
     active.openPart = { itemId, outputIndex: 0, audio, transcript: '' };
     const tokens = words(plan.text);
     const part = active.openPart;
@@ -416,10 +435,10 @@ export class ResponseStream {
           const delta = tokens[sentWords] ?? '';
           part.transcript += delta;
           active.record.deliveredText = part.transcript;
-          this.#ctx.send({ type: names.transcriptDelta, ...base, delta });
+          this.#ctx.send({ type: 'response.output_audio_transcript.delta', ...base, delta });
         }
         this.#ctx.send({
-          type: names.audioDelta,
+          type: 'response.output_audio.delta',
           ...base,
           delta: pcm16ToBuffer(chunk).toString('base64'),
         });
@@ -429,23 +448,28 @@ export class ResponseStream {
         // Keep one chunk of lead over real time.
         await this.#pace(signal, start + i * AUDIO_CHUNK_MS);
       }
-      this.#ctx.send({ type: names.audioDone, ...base });
-      this.#ctx.send({ type: names.transcriptDone, ...base, transcript: part.transcript });
+      this.#ctx.send({ type: 'response.output_audio.done', ...base });
+      this.#ctx.send({
+        type: 'response.output_audio_transcript.done',
+        ...base,
+        transcript: part.transcript,
+      });
     } else {
       for (const delta of tokens) {
         part.transcript += delta;
         active.record.deliveredText = part.transcript;
-        this.#ctx.send({ type: names.textDelta, ...base, delta });
+        this.#ctx.send({ type: 'response.output_text.delta', ...base, delta });
         await this.#pace(signal, Date.now() + 30);
       }
-      this.#ctx.send({ type: names.textDone, ...base, text: part.transcript });
+      this.#ctx.send({ type: 'response.output_text.done', ...base, text: part.transcript });
     }
-    const finalPart = audio
-      ? { type: partType, transcript: part.transcript }
-      : { type: partType, text: part.transcript };
-    this.#ctx.send({ type: 'response.content_part.done', ...base, part: finalPart });
+    this.#ctx.send({
+      type: 'response.content_part.done',
+      ...base,
+      part: eventPart(audio, part.transcript),
+    });
     active.openPart = null;
-    const done = { ...item, status: 'completed', content: [finalPart] };
+    const done = assistantMessage(itemId, 'completed', [itemPart(audio, part.transcript)]);
     active.output[0] = done;
     const stored = this.#conversation.find(itemId);
     if (stored) stored.item = done;

@@ -9,7 +9,7 @@ import type { Dialect } from './protocol.js';
 import { parseScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import type { EmulatorSessionInfo } from './records.js';
 import type { AudioPacing } from './response-stream.js';
-import { EmulatorSession, type ConnectionInfo } from './session.js';
+import { DEFAULT_MAX_SESSION_MS, EmulatorSession, type ConnectionInfo } from './session.js';
 
 export interface RealtimeEmulatorOptions {
   /** A parsed scenario or raw scenario JSON (validated here). */
@@ -30,6 +30,11 @@ export interface RealtimeEmulatorOptions {
    * benchmarks pass the clock their SIP caller uses, so the two timelines compare exactly.
    */
   now?: () => number;
+  /**
+   * Maximum duration of one session (ms), after which it gets `session_expired` and is closed with
+   * 1001, as OpenAI does. Default 60 minutes (OpenAI's limit); tests compress it.
+   */
+  maxSessionMs?: number;
 }
 
 /** A client event as received, in arrival order. */
@@ -111,6 +116,8 @@ export async function createRealtimeEmulator(
   let seq = 0;
   const maxEvents = options.maxRecordedEvents ?? Infinity;
   const now = options.now ?? Date.now;
+  const maxSessionMs = options.maxSessionMs ?? DEFAULT_MAX_SESSION_MS;
+  if (!(maxSessionMs > 0)) throw new Error(`maxSessionMs must be positive (got ${maxSessionMs})`);
   const events: RecordedClientEvent[] = [];
   const serverEvents: RecordedServerEvent[] = [];
   const sessions: EmulatorSession[] = [];
@@ -205,6 +212,7 @@ export async function createRealtimeEmulator(
         logger: log,
         scenario: () => scenario,
         audioPacing: () => options.audioPacing ?? scenario.audioPacing,
+        maxSessionMs,
         onClientEvent: (sessionId, type, event) => {
           const rec: RecordedClientEvent = {
             seq: ++seq,

@@ -1,25 +1,26 @@
 // One WebSocket connection = one emulated Realtime session with its own conversation. This is the
-// per-socket coordinator: it parses and validates client events, applies `session.update`, and
-// hands every other event to the part that owns it (conversation, input audio, responses).
+// per-socket coordinator: it validates client events (client-events.ts), applies `session.update`,
+// hands every other event to the part that owns it (conversation, input audio, responses), stamps
+// and translates outgoing events, and ends the session at its maximum duration.
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import { Conversation } from './conversation.js';
 import { InputAudioBuffer } from './input-audio.js';
+import { toBetaEvent } from './beta-dialect.js';
+import { SUPPORTED_CLIENT_EVENTS, parseClientEvent, type ClientEvent } from './client-events.js';
 import {
-  EVENT_NAMES,
-  SUPPORTED_CLIENT_EVENTS,
+  sessionExpired,
+  sessionExpiredMessage,
+  zodIssueToError,
+  type RealtimeErrorBody,
+} from './errors.js';
+import {
   applyBetaSessionUpdate,
   applyGaSessionUpdate,
-  betaSessionSchema,
-  clientEventSchema,
   defaultSessionConfig,
-  gaSessionSchema,
+  gaSessionObject,
   newId,
-  sessionObject,
-  zodIssueToError,
-  type ClientEvent,
   type Dialect,
-  type RealtimeErrorBody,
   type SessionConfig,
 } from './protocol.js';
 import type { EmulatorSessionInfo } from './records.js';
@@ -27,6 +28,12 @@ import { ResponsePlanner } from './response-planner.js';
 import { ResponseStream, type AudioPacing } from './response-stream.js';
 import type { Scenario } from './scenario.js';
 import type { Json, SessionContext } from './session-context.js';
+import type { GaServerEvent, ServerEventBody } from './wire-types.js';
+
+/** OpenAI's documented maximum duration of a Realtime session. */
+export const DEFAULT_MAX_SESSION_MS = 60 * 60_000;
+/** The close OpenAI sends at the session limit: 1001 "going away", with the error's message. */
+const SESSION_EXPIRED_CLOSE_CODE = 1001;
 
 export interface SessionHooks {
   logger: Logger;
@@ -35,6 +42,8 @@ export interface SessionHooks {
   onClientEvent(sessionId: string, type: string, event: Json): void;
   onServerEvent(sessionId: string, event: Json): void;
   onClose(sessionId: string): void;
+  /** Maximum duration of the session (ms): then `session_expired` and a close. */
+  maxSessionMs: number;
 }
 
 export interface ConnectionInfo {
@@ -55,6 +64,7 @@ export class EmulatorSession {
   readonly #connectedAt = Date.now();
   #closedAt: number | null = null;
   #config: SessionConfig;
+  readonly #expiryTimer: NodeJS.Timeout;
 
   readonly #conversation: Conversation;
   readonly #planner: ResponsePlanner;
@@ -71,7 +81,6 @@ export class EmulatorSession {
     const ctx: SessionContext = {
       log: this.#log,
       dialect: conn.dialect,
-      names: EVENT_NAMES[conn.dialect],
       config: () => this.#config,
       scenario: () => hooks.scenario(),
       send: (event) => this.#send(event),
@@ -95,6 +104,8 @@ export class EmulatorSession {
     ws.on('close', () => this.#onClose());
     ws.on('error', (error) => this.#log.warn({ err: error }, 'websocket error'));
 
+    this.#expiryTimer = setTimeout(() => this.#expire(), hooks.maxSessionMs);
+    this.#expiryTimer.unref();
     this.#send({ type: 'session.created', session: this.#sessionObject() });
   }
 
@@ -132,19 +143,28 @@ export class EmulatorSession {
   // -------------------------------------------------------------------------------------------
   // transport
 
-  #sessionObject(): Json {
-    return sessionObject(
-      this.id,
-      this.#config,
-      this.#conn.dialect,
-      Math.floor(Date.now() / 1000) + 1800,
-    );
+  #sessionObject() {
+    const expiresAt = Math.floor((this.#connectedAt + this.#hooks.maxSessionMs) / 1000);
+    return gaSessionObject(this.id, this.#config, expiresAt);
   }
 
-  #send(event: Json): void {
-    const full = { event_id: newId('event'), ...event };
-    this.#hooks.onServerEvent(this.id, full);
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(full));
+  #send(event: ServerEventBody): void {
+    // A cast only because one GA event type (dtmf_event_received) has no event_id in the SDK; the
+    // body itself was checked against RealtimeServerEvent by `ServerEventBody`.
+    const full = { ...event, event_id: newId('event') } as GaServerEvent;
+    const wire = this.#conn.dialect === 'beta' ? toBetaEvent(full, this.#config) : full;
+    if (!wire) return;
+    this.#hooks.onServerEvent(this.id, wire as unknown as Json);
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(wire));
+  }
+
+  /** The session limit: OpenAI sends `session_expired`, then closes with 1001 and the message. */
+  #expire(): void {
+    if (this.#closedAt !== null) return;
+    this.#log.info({ maxSessionMs: this.#hooks.maxSessionMs }, 'session hit its maximum duration');
+    this.#responses.abandonOnClose();
+    this.#sendError(sessionExpired(this.#hooks.maxSessionMs));
+    this.#ws.close(SESSION_EXPIRED_CLOSE_CODE, sessionExpiredMessage(this.#hooks.maxSessionMs));
   }
 
   #sendError(error: RealtimeErrorBody): void {
@@ -154,6 +174,7 @@ export class EmulatorSession {
 
   #onClose(): void {
     if (this.#closedAt !== null) return;
+    clearTimeout(this.#expiryTimer);
     this.#closedAt = Date.now();
     this.#responses.abandonOnClose();
     this.#log.info('session closed');
@@ -208,7 +229,7 @@ export class EmulatorSession {
       });
       return;
     }
-    const result = clientEventSchema.safeParse(obj, { reportInput: true });
+    const result = parseClientEvent(this.#conn.dialect, obj);
     if (!result.success) {
       this.#sendError(zodIssueToError(result.error.issues, '', clientEventId));
       return;
@@ -230,7 +251,7 @@ export class EmulatorSession {
   #dispatch(ev: ClientEvent, clientEventId: string | null): void {
     switch (ev.type) {
       case 'session.update':
-        return this.#onSessionUpdate(ev.session, clientEventId);
+        return this.#onSessionUpdate(ev);
       case 'input_audio_buffer.append':
         return this.#inputAudio.append(ev.audio, clientEventId);
       case 'input_audio_buffer.commit':
@@ -260,25 +281,12 @@ export class EmulatorSession {
   // -------------------------------------------------------------------------------------------
   // session.update
 
-  #onSessionUpdate(session: Json, clientEventId: string | null): void {
-    if (this.#conn.dialect === 'ga') {
-      const r = gaSessionSchema.safeParse(session, { reportInput: true });
-      if (!r.success)
-        return this.#sendError(zodIssueToError(r.error.issues, 'session', clientEventId));
-      this.#config = applyGaSessionUpdate(this.#config, r.data);
-    } else {
-      const r = betaSessionSchema.safeParse(session, { reportInput: true });
-      if (!r.success)
-        return this.#sendError(zodIssueToError(r.error.issues, 'session', clientEventId));
-      this.#config = applyBetaSessionUpdate(this.#config, r.data);
-    }
-    const tc = this.#config.toolChoice;
-    if (typeof tc === 'string' && !['auto', 'none', 'required'].includes(tc)) {
-      this.#log.warn(
-        { toolChoice: tc },
-        "tool_choice is a bare string other than 'auto' | 'none' | 'required'; OpenAI documents { type: 'function', name } for a specific function",
-      );
-    }
+  #onSessionUpdate(event: Extract<ClientEvent, { type: 'session.update' }>): void {
+    // The event schema already checked the session against the connection's dialect.
+    this.#config =
+      'type' in event.session
+        ? applyGaSessionUpdate(this.#config, event.session)
+        : applyBetaSessionUpdate(this.#config, event.session);
     this.#log.debug({ config: this.#config }, 'session updated');
     this.#send({ type: 'session.updated', session: this.#sessionObject() });
   }

@@ -4,6 +4,7 @@
 import type { Call, CallEnd, CallEvents, CallState } from './call-api.js';
 import type { SipCallerLogger } from './logger.js';
 import type { PortRange } from './rtp-session.js';
+import type { SipTransportName } from './sip-transport.js';
 import type { SipHeader, SipRequest, SipResponse } from './sip-message.js';
 import type { ClientTransaction, Destination, SipTimers } from './transaction.js';
 
@@ -17,7 +18,11 @@ export interface CallContext {
   readonly userAgent: string;
   readonly rtpPorts: PortRange;
   readonly soxPath?: string;
-  /** Binds the SIP socket if needed. */
+  /** Written into Via (SIP/2.0/UDP or TLS) and, for TLS, into Contact and Request-URI. */
+  readonly transportName: SipTransportName;
+  /** No retransmissions on a reliable transport (TLS). */
+  readonly reliable: boolean;
+  /** Binds the SIP socket (or connects over TLS) if needed. */
   ready(): Promise<unknown>;
   localPort(): number;
   sendRaw(buffer: Buffer, dest: Destination): void;
@@ -44,6 +49,8 @@ export interface ResolvedCallOptions {
   headers: SipHeader[];
   answerTimeoutMs: number;
   referNotify: { status: number; reason: string };
+  /** Offer SRTP (RTP/SAVP, SDES) and accept only an SRTP answer. */
+  srtp: boolean;
 }
 
 /** What the INVITE client and the far-end request handler may do to the call as a whole. */

@@ -35,6 +35,7 @@ export class CallIo {
   ): ClientTransaction {
     const host: TransactionHost = {
       timers: this.ctx.timers,
+      reliable: this.ctx.reliable,
       send: (message, d) => this.send(message, d),
       setTimer: (fn, ms) => this.setTimer(fn, ms),
       clearTimer: (t) => this.clearTimer(t),

@@ -1,5 +1,6 @@
-// A call's media: the RTP session and its send queue, and our SDP (the offer in the INVITE, the
-// answers to re-INVITE/UPDATE offers) with the o= version RFC 3264 §8 asks for.
+// A call's media: the RTP session and its send queue, our SDP (the offer in the INVITE, the
+// answers to re-INVITE/UPDATE offers) with the o= version RFC 3264 §8 asks for, and with SRTP our
+// SDES key and the SRTP context built from it and the far end's.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { ReceivedAudio } from './audio.js';
 import type { SentAudio } from './call-api.js';
@@ -9,7 +10,15 @@ import { mulawToPcm16 } from './g711.js';
 import type { SipCallerLogger } from './logger.js';
 import { OutgoingMedia, type PlaybackResult } from './outgoing.js';
 import { RtpSession, type RtpStats } from './rtp-session.js';
-import { buildAudioSdp, type MediaDirection, type NegotiatedAudio } from './sdp.js';
+import { newSrtpKeyParams, SRTP_SUITE, type SdesCrypto } from './sdes.js';
+import {
+  buildAudioSdp,
+  negotiateAudio,
+  type MediaDirection,
+  type NegotiatedAudio,
+  type SessionDescription,
+} from './sdp.js';
+import { createSrtpTransform } from './srtp.js';
 import { writeWav } from './wav.js';
 
 export type CallMediaContext = Pick<
@@ -24,11 +33,17 @@ export class CallMedia {
   private sdpVersion = 1;
   private _localSdp = '';
   private _localDirection: MediaDirection = 'sendrecv';
+  /** Our SDES key (SRTP calls): one per call, in every SDP we send. */
+  private readonly localCrypto: SdesCrypto | undefined;
+  private remoteSrtpKey: Buffer | undefined;
 
   constructor(
     private readonly ctx: CallMediaContext,
     private readonly log: SipCallerLogger,
+    options: { srtp: boolean } = { srtp: false },
   ) {
+    if (options.srtp)
+      this.localCrypto = { tag: 1, suite: SRTP_SUITE, keyParams: newSrtpKeyParams() };
     this.outgoing = new OutgoingMedia({
       ssrc: randomBytes(4).readUInt32BE(0),
       initialSequence: randomInt(0x10000),
@@ -40,6 +55,7 @@ export class CallMedia {
   /** Binds the RTP/RTCP ports; the session sends nothing until start(). */
   async open(): Promise<RtpSession> {
     this.rtp = await RtpSession.open({
+      encrypted: this.localCrypto !== undefined,
       localAddress: this.ctx.localAddress,
       portRange: this.ctx.rtpPorts,
       logger: this.log,
@@ -82,12 +98,31 @@ export class CallMedia {
       sessionId: this.sdpSessionId,
       sessionVersion: this.sdpVersion,
       direction: this._localDirection,
+      ...(this.localCrypto ? { crypto: this.localCrypto } : {}),
     });
+  }
+
+  /** The far end's audio description, held to our media: SRTP both ways, or plain both ways. */
+  negotiate(remote: SessionDescription): NegotiatedAudio {
+    return negotiateAudio(remote, { srtp: this.localCrypto !== undefined });
   }
 
   /** Sends to (and expects from) the negotiated address; a packet every 20 ms from here. */
   start(media: NegotiatedAudio): void {
-    this.rtp?.start(media);
+    const rtp = this.rtp;
+    if (!rtp) return;
+    if (this.localCrypto && media.srtp) {
+      if (this.remoteSrtpKey === undefined) {
+        this.remoteSrtpKey = media.srtp.keyParams;
+        rtp.setSrtp(
+          createSrtpTransform({ local: this.localCrypto.keyParams, remote: media.srtp.keyParams }),
+        );
+      } else if (!media.srtp.keyParams.equals(this.remoteSrtpKey)) {
+        // A new context would restart our packet index under the same key (keystream reuse).
+        this.log.warn({}, 'the far end changed its SRTP key; rekeying is not implemented');
+      }
+    }
+    rtp.start(media);
   }
 
   /** Stops the 20 ms stream and drops whatever was queued. */

@@ -88,12 +88,13 @@ export class CallImpl implements Call, InviteClientHost {
 
     const log = this.log;
     this.io = new CallIo(ctx, log);
-    this.media = new CallMedia(ctx, log);
+    this.media = new CallMedia(ctx, log, { srtp: opts.srtp });
     const credentials = new DigestCredentials(opts, log);
     this.dialog = new Dialog({
       callId: this.id,
       advertisedAddress: ctx.advertisedAddress,
       localPort: () => ctx.localPort(),
+      transport: ctx.transportName,
       userAgent: ctx.userAgent,
       call: opts,
       io: this.io,

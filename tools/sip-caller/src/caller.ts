@@ -1,7 +1,7 @@
-// The user agent: one UDP SIP socket shared by its calls, message routing to client
-// transactions and dialogs, server-transaction retransmission handling, and option defaults.
+// The user agent: one SIP transport shared by its calls (a UDP socket, or a TLS connection to the
+// server), message routing to client transactions and dialogs, server-transaction retransmission
+// handling, and option defaults.
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import type { Call } from './call-api.js';
 import type { CallContext, ResolvedCallOptions } from './call-context.js';
 import { CallImpl } from './call.js';
@@ -19,6 +19,9 @@ import {
   type SipRequest,
   type SipResponse,
 } from './sip-message.js';
+import type { SipTransport, SipTransportName } from './sip-transport.js';
+import { createTlsTransport, type TlsOptions } from './tls-transport.js';
+import { createUdpTransport } from './udp-transport.js';
 import {
   buildResponse,
   DEFAULT_TIMERS,
@@ -28,12 +31,23 @@ import {
   type SipTimers,
 } from './transaction.js';
 
+export type MediaEncryption = 'none' | 'srtp';
+
 export interface SipCallerOptions {
-  /** The SIP server (livekit-sip): every initial INVITE is sent here (UDP). */
+  /** The SIP server (livekit-sip): every initial INVITE is sent here. Port 5060, 5061 for TLS. */
   server: { host: string; port?: number };
+  /** udp (default), or tls: one verified TLS connection to the server carries every message. */
+  transport?: 'udp' | 'tls';
+  /** For `transport: 'tls'`: the CA to verify the server with (default: the system's). */
+  tls?: TlsOptions;
+  /**
+   * Default media: none (RTP/AVP) or srtp (RTP/SAVP with an SDES key, AES_CM_128_HMAC_SHA1_80;
+   * the answer must be SRTP too, else the call is hung up as `media-failed`).
+   */
+  mediaEncryption?: MediaEncryption;
   /** Address every socket binds to (SIP and RTP). Default 127.0.0.1. */
   localAddress?: string;
-  /** Local SIP port (default 0: any free port). */
+  /** Local SIP port for UDP (default 0: any free port). */
   localPort?: number;
   /** Address written into Via/Contact/SDP (default: localAddress). */
   advertisedAddress?: string;
@@ -84,6 +98,8 @@ export interface CallOptions {
   answerTimeoutMs?: number;
   /** The sipfrag status reported in the NOTIFY after a REFER (default 200 OK). */
   referNotify?: { status: number; reason: string };
+  /** Media of this call; default: the caller's `mediaEncryption`. */
+  mediaEncryption?: MediaEncryption;
 }
 
 export interface SipCaller {
@@ -91,7 +107,7 @@ export interface SipCaller {
   call(options?: CallOptions): Call;
   /** Calls that are still active or lingering for retransmissions. */
   readonly calls: readonly Call[];
-  /** Binds the SIP socket (done lazily by call()); resolves with its address. */
+  /** Binds the SIP socket or opens the TLS connection (done lazily by call()). */
   ready(): Promise<{ address: string; port: number }>;
   /** Hangs up every call (bounded wait), stops all timers and closes the sockets. */
   close(): Promise<void>;
@@ -112,11 +128,10 @@ class SipCallerImpl implements SipCaller, CallContext {
   readonly userAgent: string;
   readonly rtpPorts: PortRange;
   readonly soxPath?: string;
+  readonly transportName: SipTransportName;
 
   private readonly server: Destination;
-  private socket: Socket | undefined;
-  private socketPromise: Promise<Socket> | undefined;
-  private port = 0;
+  private readonly transport: SipTransport;
   private closed = false;
   private readonly active = new Map<string, CallImpl>();
   private readonly transactions = new Map<string, ClientTransaction>();
@@ -125,11 +140,26 @@ class SipCallerImpl implements SipCaller, CallContext {
 
   constructor(private readonly options: SipCallerOptions) {
     if (!options.server?.host) throw new Error('createSipCaller: server.host is required');
-    this.server = { host: options.server.host, port: options.server.port ?? 5060 };
+    const tls = options.transport === 'tls';
+    this.server = { host: options.server.host, port: options.server.port ?? (tls ? 5061 : 5060) };
     this.timers = { ...DEFAULT_TIMERS, ...options.timers };
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.localAddress = options.localAddress ?? '127.0.0.1';
+    this.transport = tls
+      ? createTlsTransport({
+          server: this.server,
+          localAddress: this.localAddress,
+          tls: options.tls ?? {},
+          logger: this.logger,
+        })
+      : createUdpTransport({
+          localAddress: this.localAddress,
+          localPort: options.localPort ?? 0,
+          logger: this.logger,
+        });
+    this.transportName = this.transport.name;
+    this.transport.onMessage((data, source) => this.onMessage(data, source));
     this.advertisedAddress = options.advertisedAddress ?? this.localAddress;
     this.userAgent = options.userAgent ?? 'ecommerce-voicebot-e2e-sip-caller/0.1';
     this.rtpPorts = options.rtpPorts ?? DEFAULT_RTP_PORTS;
@@ -166,6 +196,7 @@ class SipCallerImpl implements SipCaller, CallContext {
       headers,
       answerTimeoutMs: options.answerTimeoutMs ?? this.options.answerTimeoutMs ?? 60_000,
       referNotify: options.referNotify ?? { status: 200, reason: 'OK' },
+      srtp: (options.mediaEncryption ?? this.options.mediaEncryption ?? 'none') === 'srtp',
     };
     const displayName = options.displayName ?? this.options.displayName;
     if (displayName) resolved.displayName = displayName;
@@ -182,8 +213,9 @@ class SipCallerImpl implements SipCaller, CallContext {
   }
 
   async ready(): Promise<{ address: string; port: number }> {
-    await this.ensureSocket();
-    return { address: this.localAddress, port: this.port };
+    if (this.closed) throw new Error('SipCaller is closed');
+    const port = await this.transport.open();
+    return { address: this.localAddress, port };
   }
 
   async close(): Promise<void> {
@@ -195,28 +227,22 @@ class SipCallerImpl implements SipCaller, CallContext {
     this.pendingTimers.clear();
     this.responseCache.clear();
     for (const tx of [...this.transactions.values()]) tx.terminate();
-    const socket = this.socket ?? (await this.socketPromise?.catch(() => undefined));
-    this.socket = undefined;
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    await this.transport.close();
   }
 
   // -------------------------------------------------------------------------------------------
   // CallContext
 
+  get reliable(): boolean {
+    return this.transport.reliable;
+  }
+
   localPort(): number {
-    return this.port;
+    return this.transport.localPort();
   }
 
   sendRaw(buffer: Buffer, dest: Destination): void {
-    const socket = this.socket;
-    if (!socket) return;
-    socket.send(buffer, dest.port, dest.host, (err) => {
-      if (err)
-        this.logger.warn(
-          { err: err.message, dest: hostPort(dest.host, dest.port) },
-          'SIP send failed',
-        );
-    });
+    this.transport.send(buffer, dest);
   }
 
   setTimer(fn: () => void, ms: number): NodeJS.Timeout {
@@ -257,36 +283,9 @@ class SipCallerImpl implements SipCaller, CallContext {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Socket and routing
+  // Routing
 
-  private ensureSocket(): Promise<Socket> {
-    if (this.closed) return Promise.reject(new Error('SipCaller is closed'));
-    this.socketPromise ??= new Promise<Socket>((resolve, reject) => {
-      const socket = createSocket({ type: this.localAddress.includes(':') ? 'udp6' : 'udp4' });
-      const onError = (err: Error) => {
-        socket.close();
-        reject(err);
-      };
-      socket.once('error', onError);
-      socket.bind(
-        { address: this.localAddress, port: this.options.localPort ?? 0, exclusive: true },
-        () => {
-          socket.off('error', onError);
-          socket.on('error', (err) => this.logger.warn({ err: err.message }, 'SIP socket error'));
-          socket.on('message', (data, rinfo) =>
-            this.onDatagram(data, { host: rinfo.address, port: rinfo.port }),
-          );
-          this.socket = socket;
-          this.port = socket.address().port;
-          this.logger.debug({ address: this.localAddress, port: this.port }, 'SIP socket bound');
-          resolve(socket);
-        },
-      );
-    });
-    return this.socketPromise;
-  }
-
-  private onDatagram(data: Buffer, source: Destination): void {
+  private onMessage(data: Buffer, source: Destination): void {
     if (data.toString('latin1').trim() === '') return; // keep-alive
     let message;
     try {
@@ -294,7 +293,7 @@ class SipCallerImpl implements SipCaller, CallContext {
     } catch (err) {
       this.logger.warn(
         { err: (err as Error).message, from: hostPort(source.host, source.port) },
-        'unparseable SIP datagram',
+        'unparseable SIP message',
       );
       return;
     }

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { Dialog, uriDestination, type DialogOptions } from './dialog.js';
 import { getHeader, getHeaders, type SipResponse } from './sip-message.js';
 
-function dialog(call: Partial<DialogOptions['call']> = {}): Dialog {
+function dialog(
+  call: Partial<DialogOptions['call']> = {},
+  transport: DialogOptions['transport'] = 'UDP',
+): Dialog {
   return new Dialog({
     callId: 'c1@127.0.0.1',
     advertisedAddress: '10.0.0.2',
     localPort: () => 5070,
+    transport,
     userAgent: 'test',
     call: {
       to: '+1555',

@@ -17,6 +17,7 @@ import {
   type SipRequest,
   type SipResponse,
 } from './sip-message.js';
+import type { SipTransportName } from './sip-transport.js';
 import type { Destination } from './transaction.js';
 
 function randomHex(bytes: number): string {
@@ -32,7 +33,8 @@ export function uriDestination(uri: string): Destination {
   const parsed = parseSipUri(uri);
   const maddr = parsed.params['maddr'];
   const host = (maddr ?? parsed.host).replace(/^\[|\]$/g, '');
-  return { host, port: parsed.port ?? 5060 };
+  const tls = parsed.params['transport']?.toLowerCase() === 'tls' || /^sips:/i.test(uri);
+  return { host, port: parsed.port ?? (tls ? 5061 : 5060) };
 }
 
 export interface DialogOptions {
@@ -40,6 +42,8 @@ export interface DialogOptions {
   /** Our address as written into Via and Contact. */
   advertisedAddress: string;
   localPort(): number;
+  /** Via's transport; TLS also puts `;transport=tls` on our Contact and the Request-URI. */
+  transport: SipTransportName;
   userAgent: string;
   call: Pick<ResolvedCallOptions, 'to' | 'from' | 'displayName' | 'domain' | 'fromHost' | 'server'>;
   io: Pick<CallIo, 'newTransaction'>;
@@ -70,11 +74,12 @@ export class Dialog {
     const domainHost = hostPort(call.domain);
     this.localUri = `sip:${escapeUser(call.from)}@${call.fromHost === undefined ? domainHost : hostPort(call.fromHost)}`;
     this.remoteUri = `sip:${escapeUser(call.to)}@${domainHost}`;
+    const defaultPort = opts.transport === 'TLS' ? 5061 : 5060;
     const withPort =
-      call.domain === call.server.host && call.server.port !== 5060
+      call.domain === call.server.host && call.server.port !== defaultPort
         ? hostPort(call.domain, call.server.port)
         : domainHost;
-    this.requestUri = `sip:${escapeUser(call.to)}@${withPort}`;
+    this.requestUri = `sip:${escapeUser(call.to)}@${withPort}${this.transportParam}`;
   }
 
   /** The far end's tag, set by the 2xx that establishes the dialog. */
@@ -110,15 +115,21 @@ export class Dialog {
     }
   }
 
+  /** sip: URIs with transport=tls, as carriers write them (RFC 3261 §26.2.2 deprecates it for
+   * sips:, which livekit-sip neither needs nor treats differently). */
+  private get transportParam(): string {
+    return this.opts.transport === 'TLS' ? ';transport=tls' : '';
+  }
+
   contactHeader(): SipHeader {
-    const uri = `sip:${escapeUser(this.opts.call.from)}@${hostPort(this.opts.advertisedAddress, this.opts.localPort())}`;
+    const uri = `sip:${escapeUser(this.opts.call.from)}@${hostPort(this.opts.advertisedAddress, this.opts.localPort())}${this.transportParam}`;
     return { name: 'Contact', value: `<${uri}>` };
   }
 
   via(branch: string): SipHeader {
     return {
       name: 'Via',
-      value: `SIP/2.0/UDP ${hostPort(this.opts.advertisedAddress, this.opts.localPort())};branch=${branch};rport`,
+      value: `SIP/2.0/${this.opts.transport} ${hostPort(this.opts.advertisedAddress, this.opts.localPort())};branch=${branch};rport`,
     };
   }
 

@@ -7,13 +7,7 @@ import type { CallIo } from './call-io.js';
 import type { CallMedia } from './call-media.js';
 import type { Dialog } from './dialog.js';
 import type { SipCallerLogger } from './logger.js';
-import {
-  answerDirection,
-  negotiateAudio,
-  parseSdp,
-  type MediaDirection,
-  type NegotiatedAudio,
-} from './sdp.js';
+import { answerDirection, parseSdp, type MediaDirection, type NegotiatedAudio } from './sdp.js';
 import {
   getHeader,
   getHeaders,
@@ -221,7 +215,7 @@ export class FarEndRequests {
     if (req.body.length > 0) {
       try {
         const offer = parseSdp(req.body.toString('utf8'));
-        const media = negotiateAudio(offer);
+        const media = this.media.negotiate(offer);
         this.applyMedia(
           media,
           answerDirection(offer.media.find((m) => m.type === 'audio')?.direction ?? 'sendrecv'),
@@ -270,7 +264,7 @@ export class FarEndRequests {
     if (req.body.length > 0) {
       try {
         const answer = parseSdp(req.body.toString('utf8'));
-        this.applyMedia(negotiateAudio(answer), this.media.localDirection);
+        this.applyMedia(this.media.negotiate(answer), this.media.localDirection);
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'unusable SDP in ACK');
       }

@@ -1,8 +1,10 @@
 // A standards-strict SIP test caller (UAC) for end-to-end tests against livekit-sip:
-// RFC 3261 over UDP, digest auth, SDP offer/answer, PCMU RTP, RFC 4733 DTMF, RFC 3515 REFER.
+// RFC 3261 over UDP or TLS, digest auth, SDP offer/answer, PCMU RTP or SRTP (SDES), RFC 4733
+// DTMF, RFC 3515 REFER.
 export {
   createSipCaller,
   type CallOptions,
+  type MediaEncryption,
   type SipCaller,
   type SipCallerOptions,
 } from './caller.js';
@@ -38,4 +40,6 @@ export type { PlaybackResult } from './outgoing.js';
 export type { PortRange, RtpStats, SentPacketRecord } from './rtp-session.js';
 export type { SipCallerLogger } from './logger.js';
 export type { SipTimers } from './transaction.js';
+export type { TlsOptions } from './tls-transport.js';
+export type { SdesCrypto } from './sdes.js';
 export { encodeWav, parseWav, readWav8k, writeWav, type WavData } from './wav.js';

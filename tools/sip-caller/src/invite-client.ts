@@ -9,7 +9,7 @@ import type { DigestCredentials } from './credentials.js';
 import { newBranch, type Dialog } from './dialog.js';
 import { ALLOW } from './far-end-requests.js';
 import type { SipCallerLogger } from './logger.js';
-import { negotiateAudio, parseSdp, type NegotiatedAudio, type SessionDescription } from './sdp.js';
+import { parseSdp, type NegotiatedAudio, type SessionDescription } from './sdp.js';
 import {
   getHeader,
   getHeaders,
@@ -209,7 +209,7 @@ export class InviteClient {
     try {
       if (res.body.length === 0) throw new Error('200 OK has no SDP answer');
       remoteSdp = parseSdp(res.body.toString('utf8'));
-      media = negotiateAudio(remoteSdp);
+      media = this.media.negotiate(remoteSdp);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'unusable SDP answer; hanging up');
       this.host.setState('confirmed');

@@ -16,6 +16,7 @@ import type { SipCallerLogger } from './logger.js';
 import type { OutgoingMedia, OutgoingPacket } from './outgoing.js';
 import { decodeRtp, SequenceExtender } from './rtp.js';
 import type { NegotiatedAudio } from './sdp.js';
+import type { SrtpTransform } from './srtp.js';
 
 export interface PortRange {
   min: number;
@@ -23,6 +24,8 @@ export interface PortRange {
 }
 
 export interface RtpSessionOptions {
+  /** SRTP: nothing is sent or taken as audio without the SRTP context (setSrtp). */
+  encrypted?: boolean;
   localAddress: string;
   portRange: PortRange;
   logger: SipCallerLogger;
@@ -47,7 +50,10 @@ export interface SentPacketRecord {
 export interface RtpStats {
   packetsSent: number;
   packetsReceived: number;
-  /** Packets that were not RTP, or had a payload type we did not offer. */
+  /**
+   * Packets that were not RTP (with SRTP: that did not authenticate), or had a payload type we did
+   * not offer.
+   */
   packetsIgnored: number;
   firstSentAt?: number;
   lastSentAt?: number;
@@ -109,6 +115,8 @@ export class RtpSession {
     ticksSkipped: 0,
   };
   readonly packets: ReceivedPacket[] = [];
+  private readonly encrypted: boolean;
+  private srtp: SrtpTransform | undefined;
   readonly sentPackets: SentPacketRecord[] = [];
 
   private readonly rtp: Socket;
@@ -135,6 +143,7 @@ export class RtpSession {
     this.now = options.now;
     this.localAudioPt = options.localAudioPayloadType ?? 0;
     this.localDtmfPt = options.localDtmfPayloadType ?? 101;
+    this.encrypted = options.encrypted ?? false;
     this.outgoing = options.outgoing;
     this.rtp.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
     this.rtp.on('error', (err) => this.logger.warn({ err: err.message }, 'RTP socket error'));
@@ -157,9 +166,15 @@ export class RtpSession {
     return () => this.dtmfListeners.delete(listener);
   }
 
+  /** The SRTP context: every packet from here on is protected, and every one received checked. */
+  setSrtp(transform: SrtpTransform): void {
+    this.srtp = transform;
+  }
+
   /** Applies the negotiated media and starts (or keeps) the 20 ms stream towards the peer. */
   start(media: NegotiatedAudio): void {
     if (this.closed) return;
+    if (this.encrypted && !this.srtp) throw new Error('SRTP session without an SRTP context');
     this.remote = { address: media.remoteAddress, port: media.remotePort };
     this.outgoing.setPayloadTypes(media.audioPayloadType, media.dtmfPayloadType);
     if (media.ptime !== undefined && media.ptime !== PACKET_MS) {
@@ -226,7 +241,8 @@ export class RtpSession {
     if (!remote) return;
     const packet = this.outgoing.next();
     const at = this.now();
-    this.rtp.send(packet.datagram, remote.port, remote.address, (err) => {
+    const datagram = this.srtp ? this.srtp.protect(packet.datagram) : packet.datagram;
+    this.rtp.send(datagram, remote.port, remote.address, (err) => {
       if (err && !this.closed) this.logger.warn({ err: err.message }, 'RTP send failed');
     });
     this.stats.packetsSent++;
@@ -256,10 +272,18 @@ export class RtpSession {
     const at = this.now();
     let packet;
     try {
+      if (this.encrypted) {
+        // Plain RTP, or SRTP under another key, never counts as heard audio.
+        if (!this.srtp) throw new Error('SRTP packet before the SRTP context');
+        msg = this.srtp.unprotect(msg);
+      }
       packet = decodeRtp(msg);
     } catch (err) {
       this.stats.packetsIgnored++;
-      this.logger.debug({ err: (err as Error).message, from: rinfo.address }, 'not RTP');
+      this.logger.debug(
+        { err: (err as Error).message, from: rinfo.address },
+        'not RTP (or SRTP that does not authenticate)',
+      );
       return;
     }
     if (packet.payloadType === this.localDtmfPt) {

@@ -119,3 +119,48 @@ describe('SDP', () => {
     expect(answerDirection('inactive')).toBe('inactive');
   });
 });
+
+describe('SDP with SRTP (RTP/SAVP, SDES)', () => {
+  const key = Buffer.alloc(30, 9);
+  const crypto = { tag: 1, suite: 'AES_CM_128_HMAC_SHA1_80', keyParams: key };
+  // livekit-sip's answer to an SRTP offer (media-sdk AnswerMedia): its own key, the offer's tag.
+  const savpAnswer = ANSWER.replace('RTP/AVP', 'RTP/SAVP').replace(
+    'a=rtpmap:0 PCMU/8000',
+    `a=rtpmap:0 PCMU/8000\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${key.toString('base64')}`,
+  );
+
+  it('offers RTP/SAVP with our key, and takes the SRTP answer with the far end’s', () => {
+    const offer = buildAudioSdp({
+      address: '10.77.0.1',
+      port: 40002,
+      sessionId: '42',
+      sessionVersion: 1,
+      crypto,
+    });
+    expect(offer).toContain('m=audio 40002 RTP/SAVP 0 101\r\n');
+    expect(offer).toContain(`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${key.toString('base64')}`);
+    expect(negotiateAudio(parseSdp(offer), { srtp: true }).srtp).toEqual(crypto);
+    expect(negotiateAudio(parseSdp(savpAnswer), { srtp: true })).toMatchObject({
+      remotePort: 10042,
+      audioPayloadType: 0,
+      srtp: crypto,
+    });
+  });
+
+  it('never downgrades or upgrades: the answer’s profile must be the one offered', () => {
+    expect(() => negotiateAudio(parseSdp(ANSWER), { srtp: true })).toThrow(
+      /unsupported audio transport RTP\/AVP \(want RTP\/SAVP\)/,
+    );
+    expect(() => negotiateAudio(parseSdp(savpAnswer))).toThrow(/want RTP\/AVP/);
+    const keyless = savpAnswer.replace(/a=crypto:[^\r]*\r\n/, '');
+    expect(() => negotiateAudio(parseSdp(keyless), { srtp: true })).toThrow(SdpError);
+  });
+
+  it('takes the first crypto line it can use from an offer that lists several', () => {
+    const several = savpAnswer.replace(
+      'a=crypto:1',
+      `a=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:${Buffer.alloc(46).toString('base64')}\r\na=crypto:2`,
+    );
+    expect(negotiateAudio(parseSdp(several), { srtp: true }).srtp?.tag).toBe(2);
+  });
+});

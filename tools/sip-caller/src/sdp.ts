@@ -1,5 +1,8 @@
 // SDP (RFC 4566) parsing and the audio offer/answer the caller needs (RFC 3264): PCMU/8000 on
-// payload type 0 (RFC 3551) plus telephone-event/8000 (RFC 4733), 20 ms packets.
+// payload type 0 (RFC 3551) plus telephone-event/8000 (RFC 4733), 20 ms packets; over SRTP
+// (RTP/SAVP, RFC 3711) with SDES keys (RFC 4568, sdes.ts) when asked to.
+import { formatCryptoAttribute, parseCryptoAttribute, type SdesCrypto } from './sdes.js';
+import { SdpError } from './sdp-error.js';
 
 export interface SdpConnection {
   netType: string;
@@ -54,9 +57,7 @@ export interface SessionDescription {
   media: SdpMedia[];
 }
 
-export class SdpError extends Error {
-  override name = 'SdpError';
-}
+export { SdpError };
 
 const DIRECTIONS = new Set<MediaDirection>(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
 
@@ -188,6 +189,8 @@ export interface AudioSdpOptions {
   direction?: MediaDirection;
   /** o= username (default `-`). */
   username?: string;
+  /** SRTP: RTP/SAVP with this key in an a=crypto line (RTP/AVP without). */
+  crypto?: SdesCrypto;
 }
 
 function addrType(address: string): 'IP4' | 'IP6' {
@@ -204,7 +207,8 @@ export function buildAudioSdp(options: AudioSdpOptions): string {
     's=-',
     `c=IN ${at} ${options.address}`,
     't=0 0',
-    `m=audio ${options.port} RTP/AVP ${PCMU_PAYLOAD_TYPE} ${dtmf}`,
+    `m=audio ${options.port} ${options.crypto ? 'RTP/SAVP' : 'RTP/AVP'} ${PCMU_PAYLOAD_TYPE} ${dtmf}`,
+    ...(options.crypto ? [`a=crypto:${formatCryptoAttribute(options.crypto)}`] : []),
     `a=rtpmap:${PCMU_PAYLOAD_TYPE} PCMU/8000`,
     `a=rtpmap:${dtmf} telephone-event/8000`,
     `a=fmtp:${dtmf} 0-16`,
@@ -228,6 +232,16 @@ export interface NegotiatedAudio {
   /** Whether we may send RTP (the remote receives) and expect to receive. */
   send: boolean;
   receive: boolean;
+  /** SRTP: the remote side's key (it encrypts with it), when the stream is RTP/SAVP. */
+  srtp?: SdesCrypto;
+}
+
+export interface NegotiateOptions {
+  /**
+   * We offered (or want) SRTP: only an RTP/SAVP stream with a usable a=crypto line will do. Without
+   * it, only RTP/AVP will do: never a downgrade either way.
+   */
+  srtp?: boolean;
 }
 
 function findPayloadType(media: SdpMedia, encoding: string, clockRate: number): number | undefined {
@@ -248,15 +262,35 @@ function findPayloadType(media: SdpMedia, encoding: string, clockRate: number): 
 
 /**
  * Reads the remote audio description (an answer to our offer, or a remote offer). Picks the
- * first `m=audio` RTP/AVP stream; a port of 0 means rejected. Throws SdpError when no usable
- * PCMU stream exists.
+ * first `m=audio` stream, RTP/AVP or (with `srtp`) RTP/SAVP; a port of 0 means rejected. Throws
+ * SdpError when no usable PCMU stream exists.
  */
-export function negotiateAudio(remote: SessionDescription): NegotiatedAudio {
+export function negotiateAudio(
+  remote: SessionDescription,
+  options: NegotiateOptions = {},
+): NegotiatedAudio {
   const audio = remote.media.find((m) => m.type === 'audio');
   if (!audio) throw new SdpError('no audio stream in remote SDP');
   if (audio.port === 0) throw new SdpError('audio stream rejected (port 0)');
-  if (!/^RTP\/AVP$/i.test(audio.proto)) {
-    throw new SdpError(`unsupported audio transport ${audio.proto} (want RTP/AVP)`);
+  const want = options.srtp ? 'RTP/SAVP' : 'RTP/AVP';
+  if (audio.proto.toUpperCase() !== want) {
+    throw new SdpError(`unsupported audio transport ${audio.proto} (want ${want})`);
+  }
+  let srtp: SdesCrypto | undefined;
+  if (options.srtp) {
+    const offered = audio.attributes.filter((a) => a.name === 'crypto' && a.value !== undefined);
+    if (offered.length === 0) throw new SdpError('RTP/SAVP stream without an a=crypto key');
+    // The first line we can use (an answer has exactly one; an offer may list several suites).
+    const errors: string[] = [];
+    for (const attr of offered) {
+      try {
+        srtp = parseCryptoAttribute(attr.value!);
+        break;
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    if (!srtp) throw new SdpError(`no usable a=crypto line: ${errors.join('; ')}`);
   }
   const conn = audio.connection ?? remote.connection;
   if (!conn) throw new SdpError('no c= line for the audio stream');
@@ -276,6 +310,7 @@ export function negotiateAudio(remote: SessionDescription): NegotiatedAudio {
   };
   if (dtmfPayloadType !== undefined) result.dtmfPayloadType = dtmfPayloadType;
   if (audio.ptime !== undefined) result.ptime = audio.ptime;
+  if (srtp) result.srtp = srtp;
   return result;
 }
 

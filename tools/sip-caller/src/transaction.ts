@@ -1,5 +1,6 @@
-// UDP client transactions (RFC 3261 §17.1) and UAS response construction (§8.2.6, §18.2.2,
-// RFC 3581 rport). Timers scale with T1 so tests can run them fast.
+// Client transactions (RFC 3261 §17.1), over UDP or a reliable transport (no retransmissions,
+// Timers D and K zero), and UAS response construction (§8.2.6, §18.2.2, RFC 3581 rport). Timers
+// scale with T1 so tests can run them fast.
 import {
   formatVia,
   getHeader,
@@ -30,6 +31,8 @@ export interface Destination {
 
 export interface TransactionHost {
   readonly timers: SipTimers;
+  /** TLS/TCP: the transport delivers, so requests are sent once (§17.1.1.2, §17.1.2.2). */
+  readonly reliable?: boolean;
   send(message: SipRequest | SipResponse, dest: Destination): void;
   setTimer(fn: () => void, ms: number): NodeJS.Timeout;
   clearTimer(timer: NodeJS.Timeout | undefined): void;
@@ -76,7 +79,7 @@ export class ClientTransaction {
     this.host.register(this.key, this);
     this.host.send(this.request, this.dest);
     const { t1Ms } = this.host.timers;
-    this.scheduleRetransmit();
+    if (!this.host.reliable) this.scheduleRetransmit();
     // Timer B (INVITE) / Timer F (non-INVITE): 64*T1.
     this.timeoutTimer = this.host.setTimer(() => {
       if (this.state === 'calling' || (!this.isInvite && this.state === 'proceeding')) {
@@ -129,10 +132,10 @@ export class ClientTransaction {
       this.state = 'completed';
       this.ack = this.buildNon2xxAck(response);
       this.host.send(this.ack, this.dest);
-      this.linger(64 * t1Ms); // Timer D (>= 32 s for UDP at the default T1)
+      this.linger(this.host.reliable ? 0 : 64 * t1Ms); // Timer D (>= 32 s for UDP at default T1)
     } else {
       this.state = 'completed';
-      this.linger(t4Ms); // Timer K
+      this.linger(this.host.reliable ? 0 : t4Ms); // Timer K
     }
     this.handlers.onResponse(response);
   }

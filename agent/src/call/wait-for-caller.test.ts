@@ -1,0 +1,46 @@
+import { EventEmitter } from 'node:events';
+import { ParticipantKind, RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
+import { describe, expect, it } from 'vitest';
+import { waitForCaller } from './call-session.js';
+
+type FakeRoom = Parameters<typeof waitForCaller>[0];
+
+const member = (identity: string, kind: ParticipantKind) =>
+  ({ identity, kind }) as unknown as RemoteParticipant;
+const CALLER = member('sip_+1555', ParticipantKind.SIP);
+const SWITCHBOARD = member('switchboard-1f2e', ParticipantKind.STANDARD);
+const AGENT = member('agent-AJ_1', ParticipantKind.AGENT);
+
+function fakeRoom(present: RemoteParticipant[] = []) {
+  const events = new EventEmitter();
+  const room = {
+    remoteParticipants: new Map(present.map((p) => [p.identity, p])),
+    on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
+    off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
+  } as unknown as FakeRoom;
+  return { room, events };
+}
+
+describe('waitForCaller', () => {
+  it('returns the caller already in the room, never the switchboard or another agent', async () => {
+    const { room } = fakeRoom([SWITCHBOARD, AGENT, CALLER]);
+    expect(await waitForCaller(room, 1_000)).toBe(CALLER);
+  });
+
+  it('waits past the switchboard for the caller who joins', async () => {
+    const { room, events } = fakeRoom([SWITCHBOARD]);
+    const waiting = waitForCaller(room, 1_000);
+    events.emit(RoomEvent.ParticipantConnected, AGENT);
+    events.emit(RoomEvent.ParticipantConnected, CALLER);
+    expect(await waiting).toBe(CALLER);
+    expect(events.listenerCount(RoomEvent.ParticipantConnected)).toBe(0);
+  });
+
+  it('gives up when nobody joins in time, or the room closes', async () => {
+    expect(await waitForCaller(fakeRoom([SWITCHBOARD]).room, 20)).toBeUndefined();
+    const { room, events } = fakeRoom();
+    const waiting = waitForCaller(room, 5_000);
+    events.emit(RoomEvent.Disconnected);
+    expect(await waiting).toBeUndefined();
+  });
+});

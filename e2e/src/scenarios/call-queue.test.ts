@@ -1,0 +1,117 @@
+// A call queue instead of collapse: with room for C calls (one worker, AGENT_MAX_CALLS=C), C+3
+// callers arrive; the first C talk to the agent, the others hear the queue message (with their
+// position) and hold audio, and when a call ends the longest-waiting caller gets the agent.
+// Run with `npm run test:e2e -- call-queue`.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstAudibleMs, type Call } from '@ecommerce-voicebot/sip-caller';
+import { eventually, ROOT, startHarness, type Harness } from '../harness.js';
+
+const CAPACITY = 2;
+const KIND_AGENT = 4;
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness({
+    name: 'call-queue',
+    env: { AGENT_MAX_CALLS: String(CAPACITY), AGENT_NUM_IDLE_PROCESSES: String(CAPACITY + 1) },
+  });
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const clock = () => performance.timeOrigin + performance.now();
+
+function dial(index: number): { call: Call; invitedAt: number } {
+  const base = 44_000 + index * 20;
+  const caller = harness.caller({
+    from: `+1415555018${index}`,
+    rtpPorts: { min: base, max: base + 19 },
+  });
+  return { call: caller.call({ answerTimeoutMs: 15_000 }), invitedAt: clock() };
+}
+
+/** ms from the INVITE until the caller first hears something (agent or switchboard). */
+async function heardAfter({ call, invitedAt }: { call: Call; invitedAt: number }) {
+  const answered = await call.answered;
+  const heardAt = await eventually(
+    () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
+    8_000,
+    'audio',
+  );
+  return heardAt - invitedAt;
+}
+
+function switchboardLines(message: string): Record<string, unknown>[] {
+  return readFileSync(join(ROOT, 'test-artifacts/e2e/call-queue.stack.log'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('[switchboard]') && line.includes(`"msg":"${message}"`))
+    .map((line) => JSON.parse(line.slice('[switchboard] '.length)) as Record<string, unknown>);
+}
+
+async function hasAgent(room: string): Promise<boolean> {
+  const participants = await harness.rooms.listParticipants(room);
+  return participants.some((participant) => participant.kind === KIND_AGENT);
+}
+
+describe(`a line with room for ${CAPACITY} calls`, () => {
+  it('queues the callers past capacity, in order, and connects the longest waiter when a call ends', async () => {
+    const served = [];
+    for (let index = 0; index < CAPACITY; index += 1) {
+      served.push(dial(index));
+      await served[index]!.call.answered;
+    }
+    // Served by the agent (answered, then its greeting; the first-call test bounds how fast).
+    for (const each of served) await heardAfter(each);
+
+    // A served caller whose worker was slow to take the job may have been queued for a moment
+    // (and connected at once): only the queue entries from here on are the three callers'.
+    const queuedBefore = switchboardLines('caller queued').length;
+    const queued = [];
+    for (let index = CAPACITY; index < CAPACITY + 3; index += 1) {
+      queued.push(dial(index));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const heard = await Promise.all(queued.map((each) => heardAfter(each)));
+    console.info(
+      `queue message heard ${heard.map((ms) => ms.toFixed(0)).join(', ')} ms after the INVITE`,
+    );
+    for (const ms of heard) expect(ms).toBeLessThan(3_000);
+    const queuedLines = await eventually(
+      async () => {
+        const lines = switchboardLines('caller queued').slice(queuedBefore);
+        return lines.length === 3 ? lines : undefined;
+      },
+      5_000,
+      'three queued callers',
+    );
+    expect(queuedLines.map((line) => line.position)).toEqual([1, 2, 3]);
+    const firstInLine = String(queuedLines[0]!.room);
+    expect(await hasAgent(firstInLine)).toBe(false);
+
+    const freedAt = clock();
+    await served[0]!.call.hangup();
+    await eventually(async () => (await hasAgent(firstInLine)) || undefined, 8_000, 'the agent');
+    const connectMs = clock() - freedAt;
+    console.info(`longest waiter got the agent ${connectMs.toFixed(0)} ms after a call ended`);
+    expect(connectMs).toBeLessThan(3_000);
+    // The others still wait, in order.
+    for (const { room } of queuedLines.slice(1)) expect(await hasAgent(String(room))).toBe(false);
+    const queuedRooms = new Set(queuedLines.map((line) => line.room));
+    const connected = await eventually(
+      async () => {
+        const lines = switchboardLines('queued caller connected').filter((line) =>
+          queuedRooms.has(line.room),
+        );
+        return lines.length > 0 ? lines : undefined;
+      },
+      3_000,
+      'the switchboard noting the connection',
+    );
+    expect(connected.map((line) => line.room)).toEqual([firstInLine]);
+  });
+});

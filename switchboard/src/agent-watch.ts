@@ -1,0 +1,151 @@
+// No caller waits in silence for an agent that is not coming. Shortly after the bridge published a
+// caller's audio, the switchboard looks at the room's dispatch: a worker took it (the agent is on
+// its way), or none did. Then, with agents busy on other calls, every worker is full: the caller
+// joins the queue (line-queue.ts). With no agent on the line at all, the room is dispatched once
+// more (a worker may just have joined); if no worker takes that either, none is left, and the
+// caller hears that the line is down (line-down.ts) well within 15 s of the call. An agent whose
+// job was taken but who never joins (a broken worker) ends the same way after `maxWaitMs`.
+import type { AgentDispatch } from 'livekit-server-sdk';
+import type { Logger } from 'pino';
+
+/** livekit.JobStatus values (the enum is not re-exported by livekit-server-sdk). */
+const JOB_PENDING = 0;
+const JOB_RUNNING = 1;
+
+/** Whether a worker took one of the room's dispatches for the agent (a job pending or running). */
+export function jobTaken(
+  dispatches: readonly Pick<AgentDispatch, 'agentName' | 'state'>[],
+  agentName: string,
+): boolean {
+  return dispatches
+    .filter((dispatch) => dispatch.agentName === agentName)
+    .some((dispatch) =>
+      (dispatch.state?.jobs ?? []).some((job) =>
+        [JOB_PENDING, JOB_RUNNING].includes(job.state?.status ?? -1),
+      ),
+    );
+}
+
+export interface AgentWatchOptions {
+  agentName: string;
+  listDispatch: (room: string) => Promise<Pick<AgentDispatch, 'agentName' | 'state'>[]>;
+  /** What to do for a caller no agent will answer. */
+  lineDown: (room: string, identity: string) => Promise<void>;
+  /** A caller to queue: every worker is full. */
+  queue: (room: string, identity: string) => void;
+  /** Agents in calls on the line now. */
+  activeAgents: () => number;
+  /** Asks livekit-server for an agent in the room once more. */
+  redispatch: (room: string) => Promise<void>;
+  /**
+   * Gets the switchboard's voice ready in a room whose dispatch no worker has taken yet, so a queue
+   * message starts at once if it comes to that; `release` when an agent came after all.
+   */
+  prepareVoice?: (room: string) => void;
+  releaseVoice?: (room: string) => void;
+  /** When to look whether a worker has taken the dispatch, to get the voice ready [400 ms]. */
+  prepareMs?: number;
+  logger: Logger;
+  /** From the caller's audio being published to the first look at the room's dispatch. */
+  firstCheckMs: number;
+  /** A job is assigned but its agent has not joined yet: look again this often... */
+  recheckMs?: number;
+  /** ...until this long after the caller's audio; then the line is down all the same. */
+  maxWaitMs?: number;
+  setTimer?: (callback: () => void, ms: number) => void;
+  now?: () => number;
+}
+
+export interface AgentWatch {
+  /** An admitted caller's audio is published: the bridge rings until an agent answers. */
+  callerWaiting(room: string, identity: string): void;
+  agentJoined(room: string): void;
+  callerLeft(room: string, identity: string): void;
+  roomClosed(room: string): void;
+}
+
+export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
+  const { logger } = options;
+  const recheckMs = options.recheckMs ?? 2_000;
+  const maxWaitMs = options.maxWaitMs ?? 10_000;
+  const setTimer = options.setTimer ?? ((callback, ms) => void setTimeout(callback, ms).unref());
+  const now = options.now ?? Date.now;
+  /** Callers waiting for an agent: `room/identity` → since when. */
+  const waiting = new Map<
+    string,
+    { room: string; identity: string; since: number; redispatched: boolean }
+  >();
+  const answered = new Set<string>();
+  const keyOf = (room: string, identity: string) => `${room}/${identity}`;
+
+  const agentComing = async (room: string): Promise<boolean> =>
+    jobTaken(await options.listDispatch(room), options.agentName);
+
+  const prepare = async (key: string): Promise<void> => {
+    const caller = waiting.get(key);
+    if (caller === undefined || answered.has(caller.room) || !options.prepareVoice) return;
+    const coming = await agentComing(caller.room).catch(() => false);
+    if (!coming && waiting.has(key) && !answered.has(caller.room))
+      options.prepareVoice(caller.room);
+  };
+
+  const check = async (key: string): Promise<void> => {
+    const caller = waiting.get(key);
+    if (caller === undefined || answered.has(caller.room)) return;
+    let coming = false;
+    try {
+      coming = await agentComing(caller.room);
+    } catch (error) {
+      // livekit-server unreachable: no agent can reach the caller either.
+      logger.warn({ err: { message: (error as Error).message } }, 'could not list dispatches');
+    }
+    if (!waiting.has(key) || answered.has(caller.room)) return;
+    const waitedMs = now() - caller.since;
+    const again = () => setTimer(() => void check(key), recheckMs);
+    if (coming) {
+      if (waitedMs + recheckMs <= maxWaitMs) return again();
+    } else if (options.activeAgents() > 0) {
+      waiting.delete(key);
+      logger.info({ room: caller.room, waitedMs }, 'every agent is busy; queueing the caller');
+      return options.queue(caller.room, caller.identity);
+    } else if (!caller.redispatched) {
+      caller.redispatched = true;
+      await options.redispatch(caller.room).catch((error: unknown) => {
+        logger.warn({ err: { message: (error as Error).message } }, 'redispatch failed');
+      });
+      return again();
+    }
+    waiting.delete(key);
+    logger.warn(
+      { room: caller.room, waitedMs, jobAssigned: coming },
+      'no agent for the caller; telling them the line is down',
+    );
+    await options.lineDown(caller.room, caller.identity);
+  };
+
+  return {
+    callerWaiting(room, identity) {
+      if (answered.has(room)) return;
+      const key = keyOf(room, identity);
+      if (waiting.has(key)) return;
+      waiting.set(key, { room, identity, since: now(), redispatched: false });
+      const prepareMs = options.prepareMs ?? 400;
+      if (prepareMs < options.firstCheckMs) setTimer(() => void prepare(key), prepareMs);
+      setTimer(() => void check(key), options.firstCheckMs);
+    },
+    agentJoined(room) {
+      answered.add(room);
+      options.releaseVoice?.(room);
+      for (const [key, caller] of waiting) if (caller.room === room) waiting.delete(key);
+    },
+    callerLeft(room, identity) {
+      waiting.delete(keyOf(room, identity));
+      options.releaseVoice?.(room);
+    },
+    roomClosed(room) {
+      answered.delete(room);
+      options.releaseVoice?.(room);
+      for (const [key, caller] of waiting) if (caller.room === room) waiting.delete(key);
+    },
+  };
+}

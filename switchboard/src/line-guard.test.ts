@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ParticipantInfo_Kind } from '@livekit/protocol';
+import { pino } from 'pino';
+import { createAgentPresence } from './agent-presence.js';
+import { createCallerKeys } from './caller-key.js';
+import { createCallLimits } from './call-limits.js';
+import { createLineGuard } from './line-guard.js';
+import { webhookEvent } from './testing/webhooks.js';
+
+const NUMBER = '+14155550100';
+
+function setup(lines: string[] = []) {
+  const ended: string[] = [];
+  const timers: (() => void)[] = [];
+  const limits = createCallLimits({
+    lineMaxCalls: 2,
+    callerMaxCalls: 1,
+    callerMaxNewCalls: 10,
+    callerWindowMs: 60_000,
+    trunkMaxNewCallsPerMinute: 100,
+  });
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const guard = createLineGuard({
+    limits,
+    callerKey: createCallerKeys(),
+    logger,
+    hangUp: async (room) => void ended.push(room),
+    setTimer: (callback) => void timers.push(callback),
+  });
+  const fireTimers = () => timers.splice(0).forEach((callback) => callback());
+  return { guard, ended, limits, fireTimers };
+}
+
+describe('line guard', () => {
+  it('hangs up a call over a limit once the bridge published its audio, and only that one', async () => {
+    const { guard, ended } = setup();
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-1', number: NUMBER }));
+    await guard.handle(webhookEvent('track_published', { room: 'call-1', number: NUMBER }));
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-2', number: NUMBER }));
+    expect(ended).toEqual([]);
+    // livekit-server's track_published carries the participant without its kind.
+    const kind = ParticipantInfo_Kind.STANDARD;
+    await guard.handle(webhookEvent('track_published', { room: 'call-2', number: NUMBER, kind }));
+    expect(ended).toEqual(['call-2']);
+  });
+
+  it('hangs up at once when the audio came first, and after the fallback delay without it', async () => {
+    const { guard, ended, fireTimers } = setup();
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-1', number: NUMBER }));
+    await guard.handle(webhookEvent('track_published', { room: 'call-2', number: NUMBER }));
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-2', number: NUMBER }));
+    expect(ended).toEqual(['call-2']);
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-3', number: NUMBER }));
+    fireTimers();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toEqual(['call-2', 'call-3']);
+    // Once: the audio arriving after the fallback does not hang up twice.
+    await guard.handle(webhookEvent('track_published', { room: 'call-3', number: NUMBER }));
+    expect(ended).toEqual(['call-2', 'call-3']);
+  });
+
+  it('frees the place when the caller leaves or the room closes', async () => {
+    const { guard, ended, limits } = setup();
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-1', number: NUMBER }));
+    await guard.handle(webhookEvent('participant_left', { room: 'call-1', number: NUMBER }));
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-2', number: NUMBER }));
+    await guard.handle(webhookEvent('room_finished', { room: 'call-2' }));
+    expect(limits.openCalls).toBe(0);
+    expect(ended).toEqual([]);
+  });
+
+  it('ignores participants that are not phone calls (testers, the agent)', async () => {
+    const { guard, limits } = setup();
+    for (const kind of [ParticipantInfo_Kind.STANDARD, ParticipantInfo_Kind.AGENT])
+      await guard.handle(
+        webhookEvent('participant_joined', { room: 'qa-1', number: NUMBER, kind }),
+      );
+    expect(limits.openCalls).toBe(0);
+  });
+
+  it('never logs the caller number', async () => {
+    const lines: string[] = [];
+    const { guard } = setup(lines);
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-1', number: NUMBER }));
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-2', number: NUMBER }));
+    expect(lines.join('')).toContain('call refused');
+    expect(lines.join('')).toContain('caller_busy');
+    expect(lines.join('')).not.toContain('4155550100');
+  });
+
+  it('counts agents in calls, and frees one when it leaves though the event has no kind', async () => {
+    const presence = createAgentPresence();
+    const guard = createLineGuard({
+      limits: createCallLimits({
+        lineMaxCalls: 9,
+        callerMaxCalls: 9,
+        callerMaxNewCalls: 9,
+        callerWindowMs: 60_000,
+        trunkMaxNewCallsPerMinute: 100,
+      }),
+      callerKey: createCallerKeys(),
+      logger: pino({ level: 'silent' }),
+      hangUp: async () => undefined,
+      presence,
+    });
+    const agent = { room: 'call-1', identity: 'agent-AJ_1', kind: ParticipantInfo_Kind.AGENT };
+    await guard.handle(webhookEvent('participant_joined', agent));
+    expect(presence.count()).toBe(1);
+    await guard.handle(
+      webhookEvent('participant_left', { ...agent, kind: ParticipantInfo_Kind.STANDARD }),
+    );
+    expect(presence.count()).toBe(0);
+  });
+});

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
+import type { AudioClip } from './audio-clip.js';
+import { createLineQueue } from './line-queue.js';
+
+const clip = (name: string): AudioClip & { name: string } => ({
+  name,
+  samples: new Int16Array(8),
+  sampleRate: 8_000,
+});
+const CLIPS = {
+  intro: clip('intro'),
+  numbers: [1, 2, 3].map((n) => clip(`number-${n}`)),
+  outro: clip('outro'),
+  hold: clip('hold'),
+  full: clip('full'),
+};
+
+function setup(options: { maxLength?: number; maxWaitMs?: number; agentsOnLine?: boolean } = {}) {
+  vi.useFakeTimers();
+  const plays: { room: string; clips: string[]; loop?: string; stopped: boolean }[] = [];
+  const dispatched: string[] = [];
+  const hungUp: string[] = [];
+  const taken = new Set<string>();
+  const down: string[] = [];
+  const state = { agentsOnLine: options.agentsOnLine ?? true };
+  const queue = createLineQueue({
+    speaker: {
+      prepare: () => undefined,
+      release: () => undefined,
+      play(room, clips, loop) {
+        const play = {
+          room,
+          clips: clips.map((each) => (each as unknown as { name: string }).name),
+          ...(loop ? { loop: (loop as unknown as { name: string }).name } : {}),
+          stopped: false,
+        };
+        plays.push(play);
+        return { done: Promise.resolve(), stop: async () => void (play.stopped = true) };
+      },
+    },
+    clips: CLIPS,
+    dispatch: async (room) => void dispatched.push(room),
+    agentComing: async (room) => taken.has(room),
+    hangUp: async (room) => void hungUp.push(room),
+    agentsOnLine: () => state.agentsOnLine,
+    lineDown: async (room) => void down.push(room),
+    maxLength: options.maxLength ?? 5,
+    maxWaitMs: options.maxWaitMs ?? 60_000,
+    logger: pino({ level: 'silent' }),
+    takeMs: 1_500,
+    idleRetryMs: 5_000,
+    freedWindowMs: 4_000,
+    now: () => Date.now(),
+  });
+  queue.start();
+  return { queue, plays, dispatched, hungUp, taken, down, state };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('line queue', () => {
+  it('greets each caller with their position, then holds', () => {
+    const { queue, plays } = setup();
+    queue.enqueue('call-1', 'sip_1');
+    queue.enqueue('call-2', 'sip_2');
+    expect(plays).toEqual([
+      { room: 'call-1', clips: ['intro', 'number-1', 'outro'], loop: 'hold', stopped: false },
+      { room: 'call-2', clips: ['intro', 'number-2', 'outro'], loop: 'hold', stopped: false },
+    ]);
+    expect(queue.positionOf('call-2')).toBe(2);
+  });
+
+  it('connects the longest waiter first when an agent frees up, and stops its hold audio', async () => {
+    const { queue, plays, dispatched, taken } = setup();
+    queue.enqueue('call-1', 'sip_1');
+    queue.enqueue('call-2', 'sip_2');
+    await vi.advanceTimersByTimeAsync(100);
+    // The background retry already tried the head; a free agent tries it again at once.
+    dispatched.length = 0;
+    await vi.advanceTimersByTimeAsync(1_500);
+    queue.agentFreed();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(dispatched).toEqual(['call-1']);
+    taken.add('call-1');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(dispatched).toEqual(['call-1']);
+    queue.agentJoined('call-1');
+    expect(plays[0]!.stopped).toBe(true);
+    expect(queue.positionOf('call-2')).toBe(1);
+  });
+
+  it('tries the head again every 250 ms for a while after an agent frees up', async () => {
+    const { queue, dispatched } = setup();
+    queue.enqueue('call-1', 'sip_1');
+    await vi.advanceTimersByTimeAsync(5_000);
+    dispatched.length = 0;
+    queue.agentFreed();
+    await vi.advanceTimersByTimeAsync(4_000);
+    // Each untaken dispatch gets 1.5 s before the next: a worker reports its load every 2.5 s.
+    expect(dispatched.length).toBeGreaterThanOrEqual(2);
+    expect(dispatched.length).toBeLessThanOrEqual(3);
+    dispatched.length = 0;
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(dispatched.length).toBeLessThanOrEqual(1);
+  });
+
+  it('tells a caller past the longest wait to call again later, and hangs up', async () => {
+    const { queue, plays, hungUp } = setup({ maxWaitMs: 10_000 });
+    queue.enqueue('call-1', 'sip_1');
+    await vi.advanceTimersByTimeAsync(10_500);
+    expect(plays[0]!.stopped).toBe(true);
+    expect(plays[1]).toMatchObject({ room: 'call-1', clips: ['full'] });
+    expect(hungUp).toEqual(['call-1']);
+    expect(queue.length).toBe(0);
+  });
+
+  it('refuses a caller when the queue is full', async () => {
+    const { queue, plays, hungUp } = setup({ maxLength: 1 });
+    queue.enqueue('call-1', 'sip_1');
+    queue.enqueue('call-2', 'sip_2');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(plays[1]).toMatchObject({ room: 'call-2', clips: ['full'] });
+    expect(hungUp).toEqual(['call-2']);
+    expect(queue.length).toBe(1);
+  });
+
+  it('forgets a caller who hangs up while waiting', () => {
+    const { queue, plays } = setup();
+    queue.enqueue('call-1', 'sip_1');
+    queue.callerLeft('call-1', 'sip_1');
+    expect(queue.length).toBe(0);
+    expect(plays[0]!.stopped).toBe(true);
+  });
+
+  it('tells every queued caller the line is down once no agent is left and no worker takes the call', async () => {
+    const { queue, plays, down, state } = setup();
+    queue.enqueue('call-1', 'sip_1');
+    queue.enqueue('call-2', 'sip_2');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(down).toEqual([]);
+    state.agentsOnLine = false;
+    queue.agentFreed();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(down).toEqual(['call-1', 'call-2']);
+    expect(plays.every((play) => play.stopped)).toBe(true);
+    expect(queue.length).toBe(0);
+  });
+});

@@ -1,0 +1,138 @@
+// Wires configuration, logger, limits and the webhook app. The only module that reads the
+// environment (through config.ts).
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import {
+  AgentDispatchClient,
+  RoomServiceClient,
+  SipClient,
+  WebhookReceiver,
+} from 'livekit-server-sdk';
+import { WEBHOOK_API_KEY_NAME } from '@ecommerce-voicebot/contracts';
+import { createAgentPresence } from './agent-presence.js';
+import { createAgentWatch } from './agent-watch.js';
+import { createApp } from './app.js';
+import { CLIPS, readClip } from './audio-clip.js';
+import { createCallerKeys } from './caller-key.js';
+import { createCallLimits } from './call-limits.js';
+import { ConfigError, loadConfig } from './config.js';
+import { jobTaken } from './agent-watch.js';
+import { createLineDown } from './line-down.js';
+import { createLineGuard } from './line-guard.js';
+import { createLineQueue } from './line-queue.js';
+import { createLogger } from './logger.js';
+import { listOpenCalls } from './open-calls.js';
+import { createRoomSpeaker } from './room-speaker.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const httpUrl = config.livekitUrl.replace(/^ws/, 'http');
+  const rooms = new RoomServiceClient(httpUrl, config.apiKey, config.apiSecret);
+  const callerKey = createCallerKeys();
+  const limits = createCallLimits(config.limits);
+  try {
+    for (const call of await listOpenCalls(rooms, callerKey)) limits.adopt(call);
+  } catch (error) {
+    // livekit-server may start after us: webhooks count calls from here on.
+    logger.warn({ err: { message: (error as Error).message } }, 'could not list open calls');
+  }
+  const hangUp = async (room: string, identity: string) => {
+    await rooms.removeParticipant(room, identity);
+  };
+  // Read once, at start: a missing or broken asset is a startup error, not a silent call.
+  const clips = {
+    lineDown: await readClip(CLIPS.lineDown),
+    intro: await readClip(CLIPS.queueIntro),
+    numbers: await Promise.all(CLIPS.queueNumbers.map((url) => readClip(url))),
+    outro: await readClip(CLIPS.queueOutro),
+    hold: await readClip(CLIPS.hold),
+    full: await readClip(CLIPS.queueFull),
+  };
+  const sip = new SipClient(httpUrl, config.apiKey, config.apiSecret);
+  const dispatch = new AgentDispatchClient(httpUrl, config.apiKey, config.apiSecret);
+  const speaker = createRoomSpeaker({
+    url: config.livekitUrl.replace(/^http/, 'ws'),
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+  });
+  const agentComing = async (room: string) =>
+    jobTaken(await dispatch.listDispatch(room), config.agentName);
+  const redispatch = async (room: string) => {
+    await dispatch.createDispatch(room, config.agentName);
+  };
+  const presence = createAgentPresence();
+  const lineDown = createLineDown({
+    speaker,
+    clip: async () => clips.lineDown,
+    hangUp,
+    transferTo: config.lineDown.transferTo,
+    transfer: (room, identity, to) => sip.transferSipParticipant(room, identity, to),
+    logger,
+  });
+  const queue = createLineQueue({
+    speaker,
+    clips,
+    dispatch: redispatch,
+    agentComing,
+    hangUp,
+    agentsOnLine: () => presence.count() > 0,
+    lineDown: (room, identity) => lineDown(room, identity),
+    maxLength: config.queue.maxLength,
+    maxWaitMs: config.queue.maxWaitMs,
+    logger,
+  });
+  queue.start();
+  const agentWatch = createAgentWatch({
+    agentName: config.agentName,
+    listDispatch: (room) => dispatch.listDispatch(room),
+    firstCheckMs: config.lineDown.afterMs,
+    logger,
+    activeAgents: () => presence.count(),
+    redispatch,
+    prepareVoice: (room) => speaker.prepare(room),
+    releaseVoice: (room) => speaker.release(room),
+    queue: (room, identity) => queue.enqueue(room, identity),
+    lineDown,
+  });
+  const guard = createLineGuard({ limits, callerKey, logger, hangUp, agentWatch, presence, queue });
+  const app = createApp({
+    // livekit-server signs webhooks under the webhook key name, with the API secret (livekit.yaml).
+    receiver: new WebhookReceiver(WEBHOOK_API_KEY_NAME, config.apiSecret),
+    handle: (event) => guard.handle(event),
+    logger,
+  });
+  const listener = app.listen(config.port, config.host);
+  await once(listener, 'listening');
+  const { port } = listener.address() as AddressInfo;
+  logger.info(
+    {
+      url: `http://${config.host}:${port}`,
+      openCalls: limits.openCalls,
+      limits: config.limits,
+      agentWaitMs: config.lineDown.afterMs,
+      queue: config.queue,
+      lineDownTransfer: config.lineDown.transferTo !== undefined,
+    },
+    'switchboard listening',
+  );
+
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    void queue.stop();
+    listener.close(() => process.exit(0));
+    listener.closeIdleConnections();
+    setTimeout(() => process.exit(0), 2_000).unref();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,122 @@
+// The switchboard's voice in a call room: it joins as its own participant and plays recorded
+// clips (once, or looped until stopped), then leaves. The bridge answers a ringing caller as soon
+// as it can subscribe to this audio.
+import { randomUUID } from 'node:crypto';
+import {
+  AudioFrame,
+  AudioSource,
+  LocalAudioTrack,
+  Room,
+  TrackPublishOptions,
+  TrackSource,
+} from '@livekit/rtc-node';
+import { SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
+import { AccessToken } from 'livekit-server-sdk';
+import type { AudioClip } from './audio-clip.js';
+
+/** A clip being played, or a playlist being looped, in one room. */
+export interface Playback {
+  /** Resolves when the clips are played (never for a loop), or when stopped. */
+  readonly done: Promise<void>;
+  /** Stops at the next frame and leaves the room. */
+  stop(): Promise<void>;
+}
+
+export interface RoomSpeaker {
+  /**
+   * Starts joining the room, silent, so that a `play` there starts at once (joining takes about a
+   * second); left again by `release`, or after PREPARED_MS without a `play`.
+   */
+  prepare(room: string): void;
+  /** Leaves a prepared room nothing was played in. */
+  release(room: string): void;
+  /** Plays `clips` in turn; with `loop`, plays `loop` over and over after them until stopped. */
+  play(room: string, clips: readonly AudioClip[], loop?: AudioClip): Playback;
+}
+
+/** 20 ms frames, the size WebRTC sends. */
+const FRAME_MS = 20;
+/** A prepared room nobody played in is left after this long. */
+const PREPARED_MS = 20_000;
+
+export function createRoomSpeaker(options: {
+  /** livekit-server's WebRTC URL (ws:// or wss://). */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}): RoomSpeaker {
+  const join = async (roomName: string): Promise<Room> => {
+    const token = new AccessToken(options.apiKey, options.apiSecret, {
+      identity: `${SWITCHBOARD_IDENTITY_PREFIX}${randomUUID()}`,
+      name: 'Switchboard',
+      ttl: '1h',
+    });
+    token.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: false });
+    const room = new Room();
+    await room.connect(options.url, await token.toJwt(), { autoSubscribe: false, dynacast: false });
+    return room;
+  };
+
+  const prepared = new Map<string, Promise<Room>>();
+  const leave = (joining: Promise<Room>) =>
+    void joining.then((room) => room.disconnect()).catch(() => undefined);
+  const release = (roomName: string) => {
+    const joining = prepared.get(roomName);
+    if (joining === undefined) return;
+    prepared.delete(roomName);
+    leave(joining);
+  };
+
+  return {
+    prepare(roomName) {
+      if (prepared.has(roomName)) return;
+      const joining = join(roomName);
+      joining.catch(() => prepared.delete(roomName));
+      prepared.set(roomName, joining);
+      setTimeout(() => {
+        if (prepared.get(roomName) === joining) release(roomName);
+      }, PREPARED_MS).unref();
+    },
+    release,
+    play(roomName, clips, loop) {
+      let stopped = false;
+      const joining = prepared.get(roomName) ?? join(roomName);
+      prepared.delete(roomName);
+      const run = async () => {
+        const room = await joining;
+        const sampleRate = (clips[0] ?? loop)?.sampleRate ?? 8_000;
+        const source = new AudioSource(sampleRate, 1);
+        try {
+          const track = LocalAudioTrack.createAudioTrack('switchboard', source);
+          await room.localParticipant!.publishTrack(
+            track,
+            new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+          );
+          const frameSamples = (sampleRate * FRAME_MS) / 1000;
+          const playClip = async (clip: AudioClip) => {
+            if (clip.sampleRate !== sampleRate) throw new Error('clips differ in sample rate');
+            for (let start = 0; start < clip.samples.length && !stopped; start += frameSamples) {
+              const samples = new Int16Array(frameSamples);
+              samples.set(clip.samples.subarray(start, start + frameSamples));
+              await source.captureFrame(new AudioFrame(samples, sampleRate, 1, frameSamples));
+            }
+          };
+          for (const clip of clips) await playClip(clip);
+          while (loop !== undefined && !stopped) await playClip(loop);
+          if (!stopped) await source.waitForPlayout();
+        } finally {
+          await source.close();
+          await room.disconnect();
+        }
+      };
+      const done = run();
+      return {
+        done,
+        async stop() {
+          stopped = true;
+          await done.catch(() => undefined);
+        },
+      };
+    },
+  };
+}
