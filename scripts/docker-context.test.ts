@@ -61,6 +61,7 @@ describe('the image build context', () => {
       'web-test/src/App.tsx',
       'sip/src/main.ts',
       'switchboard/src/main.ts',
+      'switchboard/assets/line-down.wav',
       'data/orders.csv',
       'livekit.yaml',
       'tsconfig.base.json',

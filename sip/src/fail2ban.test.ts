@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const DIR = fileURLToPath(new URL('../fail2ban/', import.meta.url));
 const FILTER = join(DIR, 'filter.d/livekit-sip.conf');
 /** The bridge's lines as `npm start` prints them ("[sip] " first), livekit-sip v1.8.0 at info. */
-const SAMPLE = readFileSync(join(DIR, 'testdata/bridge-npm-start.log'), 'utf8');
+const SAMPLE = readFileSync(join(DIR, 'testdata/bridge-npm-start.txt'), 'utf8');
 
 /** The guesser: 3 wrong passwords, 1 wrong user name, 1 unparsable and 1 unchallenged digest. */
 const ATTACKER = '10.77.0.21';
