@@ -5,3 +5,4 @@ export * from './dispatch.js';
 export * from './env-template.js';
 export * from './phone.js';
 export * from './webhooks.js';
+export * from './queue.js';

@@ -20,6 +20,7 @@ function setup(options: { maxLength?: number; maxWaitMs?: number; agentsOnLine?:
   vi.useFakeTimers();
   const plays: { room: string; clips: string[]; loop?: string; stopped: boolean }[] = [];
   const dispatched: string[] = [];
+  const waits: { waitedMs: number; position: number }[] = [];
   const hungUp: string[] = [];
   const taken = new Set<string>();
   const down: string[] = [];
@@ -40,7 +41,10 @@ function setup(options: { maxLength?: number; maxWaitMs?: number; agentsOnLine?:
       },
     },
     clips: CLIPS,
-    dispatch: async (room) => void dispatched.push(room),
+    dispatch: async (room, wait) => {
+      dispatched.push(room);
+      waits.push(wait);
+    },
     agentComing: async (room) => taken.has(room),
     hangUp: async (room) => void hungUp.push(room),
     agentsOnLine: () => state.agentsOnLine,
@@ -54,7 +58,7 @@ function setup(options: { maxLength?: number; maxWaitMs?: number; agentsOnLine?:
     now: () => Date.now(),
   });
   queue.start();
-  return { queue, plays, dispatched, hungUp, taken, down, state };
+  return { queue, plays, dispatched, waits, hungUp, taken, down, state };
 }
 
 afterEach(() => {
@@ -74,16 +78,18 @@ describe('line queue', () => {
   });
 
   it('connects the longest waiter first when an agent frees up, and stops its hold audio', async () => {
-    const { queue, plays, dispatched, taken } = setup();
+    const { queue, plays, dispatched, waits, taken } = setup();
     queue.enqueue('call-1', 'sip_1');
     queue.enqueue('call-2', 'sip_2');
-    await vi.advanceTimersByTimeAsync(100);
-    // The background retry already tried the head; a free agent tries it again at once.
+    // The background retry tried the head at once (nobody took it within takeMs), telling the
+    // agent how long the caller waited (for the call record); a free agent tries it again at once.
+    await vi.advanceTimersByTimeAsync(1_800);
+    expect(waits[0]).toMatchObject({ position: 1 });
     dispatched.length = 0;
-    await vi.advanceTimersByTimeAsync(1_500);
     queue.agentFreed();
     await vi.advanceTimersByTimeAsync(10);
     expect(dispatched).toEqual(['call-1']);
+    expect(waits.at(-1)!.waitedMs).toBeGreaterThanOrEqual(1_800);
     taken.add('call-1');
     await vi.advanceTimersByTimeAsync(3_000);
     expect(dispatched).toEqual(['call-1']);

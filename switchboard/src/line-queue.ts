@@ -5,6 +5,7 @@
 // worker's AGENT_MAX_CALLS) and never retries a dispatch no worker took, so the queue dispatches
 // the head of the line again whenever an agent frees up (and every few seconds, for workers that
 // join), one caller at a time.
+import type { QueueWait } from '@ecommerce-voicebot/contracts';
 import type { Logger } from 'pino';
 import type { AudioClip } from './audio-clip.js';
 import type { Playback, RoomSpeaker } from './room-speaker.js';
@@ -21,8 +22,11 @@ export interface QueueClips {
 export interface LineQueueOptions {
   speaker: RoomSpeaker;
   clips: QueueClips;
-  /** Asks livekit-server for an agent in the room (AgentDispatchClient.createDispatch). */
-  dispatch: (room: string) => Promise<void>;
+  /**
+   * Asks livekit-server for an agent in the room (AgentDispatchClient.createDispatch), telling it
+   * how long the caller waited (the agent writes it into the call record).
+   */
+  dispatch: (room: string, wait: QueueWait) => Promise<void>;
   /** Whether a worker took one of the room's dispatches (a job pending or running). */
   agentComing: (room: string) => Promise<boolean>;
   hangUp: (room: string, identity: string) => Promise<void>;
@@ -62,6 +66,7 @@ interface Waiting {
   room: string;
   identity: string;
   since: number;
+  position: number;
   playback: Playback;
   /** When its latest dispatch was made, while a worker may still take it. */
   dispatchedAt?: number;
@@ -127,10 +132,12 @@ export function createLineQueue(options: LineQueueOptions): LineQueue {
       if (!retryDue) return;
       lastTry = at;
       head.dispatchedAt = at;
-      await options.dispatch(head.room).catch((error: unknown) => {
-        head.dispatchedAt = undefined;
-        logger.warn({ err: { message: (error as Error).message } }, 'queue dispatch failed');
-      });
+      await options
+        .dispatch(head.room, { waitedMs: at - head.since, position: head.position })
+        .catch((error: unknown) => {
+          head.dispatchedAt = undefined;
+          logger.warn({ err: { message: (error as Error).message } }, 'queue dispatch failed');
+        });
     } finally {
       busy = false;
     }
@@ -150,7 +157,7 @@ export function createLineQueue(options: LineQueueOptions): LineQueue {
       playback.done.catch((error: unknown) =>
         logger.error({ room, err: { message: (error as Error).message } }, 'hold audio failed'),
       );
-      line.push({ room, identity, since: now(), playback });
+      line.push({ room, identity, since: now(), position, playback });
       logger.info({ room, position }, 'caller queued');
     },
     agentJoined(room) {

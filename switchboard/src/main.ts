@@ -8,7 +8,7 @@ import {
   SipClient,
   WebhookReceiver,
 } from 'livekit-server-sdk';
-import { WEBHOOK_API_KEY_NAME } from '@ecommerce-voicebot/contracts';
+import { queueDispatchMetadata, WEBHOOK_API_KEY_NAME } from '@ecommerce-voicebot/contracts';
 import { createAgentPresence } from './agent-presence.js';
 import { createAgentWatch } from './agent-watch.js';
 import { createApp } from './app.js';
@@ -80,7 +80,11 @@ async function main(): Promise<void> {
   const queue = createLineQueue({
     speaker,
     clips,
-    dispatch: redispatch,
+    dispatch: async (room, wait) => {
+      await dispatch.createDispatch(room, config.agentName, {
+        metadata: queueDispatchMetadata(wait),
+      });
+    },
     agentComing,
     hangUp,
     agentsOnLine: () => presence.count() > 0,

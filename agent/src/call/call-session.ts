@@ -3,7 +3,7 @@
 import type { llm } from '@livekit/agents';
 import { type JobContext, voice } from '@livekit/agents';
 import { ParticipantKind, RoomEvent, type RemoteParticipant, type Room } from '@livekit/rtc-node';
-import { SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
+import { queueWaitOf, SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
 import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config.js';
@@ -106,12 +106,15 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     room: roomForLog(ctx.room.name),
     callerKind: caller.kind,
   });
+  // Connected from the switchboard's call queue: how long the caller waited (dispatch metadata).
+  const queue = queueWaitOf(ctx.job.metadata);
   // The decision and its reason, never the number.
   logger.info(
     {
       callerId: callerNumber !== undefined,
       callerIdTrusted: callerId.trusted,
       callerIdReason: callerId.reason,
+      ...(queue ? { queuedMs: queue.waitedMs } : {}),
     },
     'call started',
   );
@@ -122,6 +125,7 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     startedAt: Date.now(),
     callerNumberMasked: callerNumber === undefined ? undefined : maskPhone(callerNumber),
     callerId,
+    ...(queue ? { queue } : {}),
     kind: caller.kind,
     logger,
   });

@@ -222,6 +222,20 @@ describe('createCallRecorder', () => {
     expect(await readFile(recorder.path, 'utf8')).not.toContain('4155550100');
   });
 
+  it('writes how long a caller waited in the call queue, when they did', async () => {
+    const recorder = createCallRecorder({
+      dir,
+      callId: 'SCL_queued',
+      startedAt: STARTED_AT,
+      kind: 'sip',
+      queue: { waitedMs: 12_345, position: 2 },
+      logger: new FakeLogger(),
+    });
+    await recorder.end('participant_disconnected', STARTED_AT + 1_000);
+    const [started] = await readCallRecord(recorder.path);
+    expect(started).toMatchObject({ queue: { waitedMs: 12_345, position: 2 } });
+  });
+
   it('logs, and never throws, when the folder cannot be created', async () => {
     const notADir = join(dir, 'calls');
     await writeFile(notADir, 'a file where the records folder should be');

@@ -1,3 +1,4 @@
+import type { QueueWait } from '@ecommerce-voicebot/contracts';
 import { appendFile, chmod, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CallLogger, Clock, ToolCallEvent } from './types.js';
@@ -34,6 +35,8 @@ export interface CallStartedLine {
    * contracts/src/caller-id.ts, or `qa_tester`); never the number.
    */
   callerId?: CallerIdDecision;
+  /** Set when the caller waited in the switchboard's call queue before this agent came. */
+  queue?: QueueWait;
 }
 
 export interface CallerIdDecision {
@@ -107,6 +110,7 @@ export interface CallRecorderOptions {
   startedAt: number;
   callerNumberMasked?: string;
   callerId?: CallerIdDecision;
+  queue?: QueueWait;
   kind: CallKind;
   logger: CallLogger;
   /** For `end()` without `endedAt`. Defaults to `Date.now`. */
@@ -188,6 +192,7 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
     startedAt,
     ...(callerNumberMasked !== undefined ? { callerNumberMasked } : {}),
     ...(options.callerId !== undefined ? { callerId: options.callerId } : {}),
+    ...(options.queue !== undefined ? { queue: { ...options.queue } } : {}),
   };
   write(started);
 

@@ -2,7 +2,7 @@
 // callers arrive; the first C talk to the agent, the others hear the queue message (with their
 // position) and hold audio, and when a call ends the longest-waiting caller gets the agent.
 // Run with `npm run test:e2e -- call-queue`.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstAudibleMs, type Call } from '@ecommerce-voicebot/sip-caller';
@@ -51,6 +51,15 @@ function switchboardLines(message: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line.startsWith('[switchboard]') && line.includes(`"msg":"${message}"`))
     .map((line) => JSON.parse(line.slice('[switchboard] '.length)) as Record<string, unknown>);
+}
+
+/** The start line of every call record written so far. */
+function callRecordStarts(): Record<string, unknown>[] {
+  return readdirSync(harness.callsDir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.jsonl'))
+    .map((file) => readFileSync(join(harness.callsDir, file), 'utf8').split('\n')[0] ?? '')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 async function hasAgent(room: string): Promise<boolean> {
@@ -113,5 +122,16 @@ describe(`a line with room for ${CAPACITY} calls`, () => {
       'the switchboard noting the connection',
     );
     expect(connected.map((line) => line.room)).toEqual([firstInLine]);
+    // The agent wrote the caller's wait into the call record (the switchboard's dispatch said it).
+    const queuedStart = await eventually(
+      async () =>
+        callRecordStarts().find(
+          (start) => (start.queue as { waitedMs?: number } | undefined)?.waitedMs !== undefined,
+        ),
+      5_000,
+      'a call record with its queue wait',
+    );
+    expect(queuedStart.queue).toMatchObject({ position: 1 });
+    expect((queuedStart.queue as { waitedMs: number }).waitedMs).toBeGreaterThan(1_000);
   });
 });
