@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { createAgentWatch } from './agent-watch.js';
+import { createAgentWatch, jobTaken } from './agent-watch.js';
 
 type Dispatch = { agentName: string; state?: { jobs: { state?: { status: number } }[] } };
 
@@ -14,8 +14,7 @@ function setup(dispatches: Dispatch[] = [], agentsBusy = 0) {
   const released: string[] = [];
   const current = { dispatches, agentsBusy };
   const watch = createAgentWatch({
-    agentName: 'ecommerce-support',
-    listDispatch: async () => current.dispatches as never,
+    agentComing: async () => jobTaken(current.dispatches as never, 'ecommerce-support'),
     lineDown: async (room) => void down.push(room),
     queue: (room) => void queued.push(room),
     activeAgents: () => current.agentsBusy,

@@ -27,8 +27,8 @@ export function jobTaken(
 }
 
 export interface AgentWatchOptions {
-  agentName: string;
-  listDispatch: (room: string) => Promise<Pick<AgentDispatch, 'agentName' | 'state'>[]>;
+  /** Whether a worker took one of the room's dispatches (main.ts: {@link jobTaken} of the room's). */
+  agentComing: (room: string) => Promise<boolean>;
   /** What to do for a caller no agent will answer. */
   lineDown: (room: string, identity: string) => Promise<void>;
   /** A caller to queue: every worker is full. */
@@ -78,9 +78,7 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
   const answered = new Set<string>();
   const keyOf = (room: string, identity: string) => `${room}/${identity}`;
 
-  const agentComing = async (room: string): Promise<boolean> =>
-    jobTaken(await options.listDispatch(room), options.agentName);
-
+  const { agentComing } = options;
   const prepare = async (key: string): Promise<void> => {
     const caller = waiting.get(key);
     if (caller === undefined || answered.has(caller.room) || !options.prepareVoice) return;

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
   });
+  // One look at the room's dispatch, for the first check after a call arrives and for the queue.
   const agentComing = async (room: string) =>
     jobTaken(await dispatch.listDispatch(room), config.agentName);
   const redispatch = async (room: string) => {
@@ -95,8 +96,7 @@ async function main(): Promise<void> {
   });
   queue.start();
   const agentWatch = createAgentWatch({
-    agentName: config.agentName,
-    listDispatch: (room) => dispatch.listDispatch(room),
+    agentComing,
     firstCheckMs: config.lineDown.afterMs,
     logger,
     activeAgents: () => presence.count(),
