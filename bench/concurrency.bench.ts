@@ -15,15 +15,15 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
-import type { Call, SipCaller } from '@ecommerce-voicebot/sip-caller';
+import { loadUtterance } from '@ecommerce-voicebot/sip-caller';
 import {
   calibrate,
   calibrationReport,
   durationAtReference,
   formatCalibration,
 } from './calibration.js';
+import { startCall, waitForTurns, type RunningCall } from './call-driver.js';
 import { machine } from './machine.js';
-import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
 import { machineCpu, sampleThreadsByName, sampleTrees, type ProcSample } from './proc-usage.js';
 import { percentiles } from './stats.js';
 import { turnFlags, turnSettings } from './turn-settings.js';
@@ -49,74 +49,6 @@ const STOP_P95_MS = Math.max(MAX_P95_MS, Number(values['stop-p95-ms']));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Turn {
-  endOfSpeechAt: number;
-  latencyMs: number;
-}
-
-/** One caller: dials, hears the greeting, then speaks turn after turn until stopped. */
-interface RunningCall {
-  index: number;
-  turns: Turn[];
-  failure: string | undefined;
-  /** Resolves once the greeting was heard (or the call failed). */
-  ready: Promise<void>;
-  stop(): Promise<void>;
-}
-
-function startCall(caller: SipCaller, index: number, speech: Int16Array): RunningCall {
-  // Distinct numbers: livekit-sip counts failed calls per caller number as a flood.
-  const from = `+1202555${String(1000 + index).padStart(4, '0')}`;
-  let stopped = false;
-  let call: Call | undefined;
-  const running: RunningCall = {
-    index,
-    turns: [],
-    failure: undefined,
-    ready: Promise.resolve(),
-    async stop() {
-      stopped = true;
-      await loop.catch(() => undefined);
-      await call?.hangup();
-    },
-  };
-  let markReady!: () => void;
-  running.ready = new Promise((resolve) => (markReady = resolve));
-  const fail = (what: string) => {
-    running.failure ??= what;
-    markReady();
-  };
-  const loop = (async () => {
-    try {
-      call = caller.call({ from });
-      const answered = await Promise.race([
-        call.answered,
-        sleep(30_000).then(() => Promise.reject(new Error('not answered within 30 s'))),
-      ]);
-      await waitForAudible(call, answered.at, 15_000).catch(() => {
-        throw new Error('no greeting within 15 s of the answer');
-      });
-      await waitForQuiet(call, 700, 20_000);
-      markReady();
-      // Callers do not all speak in step.
-      await sleep(Math.random() * 1_500);
-      while (!stopped) {
-        const turn = await speakTurn(call, speech).catch((error: Error) => {
-          throw new Error(`turn ${running.turns.length + 1}: ${error.message}`);
-        });
-        running.turns.push({
-          endOfSpeechAt: turn.endOfSpeechAt,
-          latencyMs: turn.firstAudibleAt - turn.endOfSpeechAt,
-        });
-        await sleep(300 + Math.random() * 700);
-      }
-    } catch (error) {
-      if (!stopped) fail(`call ${index} (${from}): ${(error as Error).message}`);
-    }
-  })();
-  return running;
-}
-
 interface LevelResult {
   calls: number;
   turns: number;
@@ -141,15 +73,6 @@ interface LevelResult {
    */
   agent_threads_cpu_percent: { node: number; native: number; top_native: Record<string, number> };
   per_call: { stack_cpu_percent: number; rss_mb: number; pss_mb: number };
-}
-
-async function waitForTurns(calls: RunningCall[], since: number, turns: number): Promise<void> {
-  const deadline = Date.now() + 60_000 + turns * 20_000;
-  while (Date.now() < deadline) {
-    if (calls.some((c) => c.failure !== undefined)) return;
-    if (calls.every((c) => c.turns.filter((t) => t.endOfSpeechAt >= since).length >= turns)) return;
-    await sleep(200);
-  }
 }
 
 /** CPU % of one core per thread name between two samples, Node's threads apart from native ones. */

@@ -1,7 +1,8 @@
 // Runs every benchmark one after the other and prints one combined JSON summary as the last line:
 // the MCP server, the token API, and (inside the test network namespace, root needed) voice
-// latency and concurrent calls over real SIP/RTP. Each benchmark's own progress goes to stderr.
-//   npm run bench [-- --quick] [-- --only mcp,token-api,voice,concurrency]
+// latency, concurrent calls and scaling over worker hosts, over real SIP/RTP. Each benchmark's own
+// progress goes to stderr.
+//   npm run bench [-- --quick] [-- --only mcp,token-api,voice,concurrency,scale]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'mcp,token-api,voice,concurrency' },
+    only: { type: 'string', default: 'mcp,token-api,voice,concurrency,scale' },
   },
 });
 const quick = values.quick;
@@ -31,6 +32,7 @@ const BENCHES: Record<string, string[]> = {
     'bench/concurrency.bench.ts',
     quick ? ['--levels', '1,4,8', '--turns', '2'] : [],
   ),
+  scale: inNetns('bench/scale.bench.ts', quick ? ['--turns', '2'] : []),
 };
 
 /** Runs one benchmark; its stderr passes through, the last stdout line is its JSON summary. */

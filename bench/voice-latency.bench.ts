@@ -14,7 +14,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KNOWN_CALLER, startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
-import { loadUtterance, speakTurn, waitForAudible, waitForQuiet } from './phone-turns.js';
+import {
+  loadUtterance,
+  speakTurn,
+  waitForAudible,
+  waitForQuiet,
+} from '@ecommerce-voicebot/sip-caller';
 import { calibrate, calibrationReport, formatCalibration } from './calibration.js';
 import { machine } from './machine.js';
 import { percentiles } from './stats.js';

@@ -2,10 +2,17 @@
 // the worker itself runs from main.ts.
 export { ConfigError, loadConfig, type AgentConfig } from './config.js';
 export { createCallGuard, type GuardedSession } from './call/call-guard.js';
-export { createEndCallTool } from './call/call-control-tools.js';
+export { createEndCallTool, createTransferTool } from './call/call-control-tools.js';
 export { createDtmfCollector, typedInput } from './call/dtmf.js';
 export { buildInstructions } from './call/prompt.js';
 export { createSupportAgent } from './call/support-agent.js';
 export * from './mcp/toolset.js';
 export { createRealtimeModel } from './model/realtime-model.js';
 export { guardModelConnectionErrors } from './model/connection-guard.js';
+export { createModelRecovery, RETRY_INSTRUCTIONS } from './call/model-recovery.js';
+export {
+  classifyServerEvent,
+  watchModelTrouble,
+  type ModelTrouble,
+  type ModelTroubleHandler,
+} from './model/model-trouble.js';

@@ -69,6 +69,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       loadFunc: (server) => admission.loadFunc(server as unknown as ServerWithJobs),
       requestFunc: (request) => admission.requestFunc(request),
       loadThreshold: settings.loadThreshold,
+      // A job process takes about 4 CPU-seconds to warm: on a small or busy host the framework's
+      // 10 s limit kills it just before it is ready and starts another, over and over, spending
+      // the host's CPU on nothing (bench:scale at 0.5 core per host). A slow warm-up is better.
+      initializeProcessTimeout: 60_000,
       ...(settings.numIdleProcesses === undefined
         ? {}
         : { numIdleProcesses: settings.numIdleProcesses }),

@@ -11,6 +11,14 @@ export type AgentStateName = (typeof AGENT_STATES)[number];
 export const TOOL_STATUSES = ['ok', 'error', 'timeout', 'blocked', 'unavailable'] as const;
 export type ToolStatus = (typeof TOOL_STATUSES)[number];
 
+/**
+ * Where a session stands in the switchboard's call queue: `waiting` (sent by the switchboard's
+ * voice in the room, again whenever the position changes), `connected` (sent by the agent when it
+ * came from the queue), `full` (the switchboard asks to call again later, then hangs up).
+ */
+export const QUEUE_STATES = ['waiting', 'connected', 'full'] as const;
+export type QueueStateName = (typeof QUEUE_STATES)[number];
+
 interface EventBase {
   v: 1;
   /** Epoch ms when the agent saw the event (the agent's clock). */
@@ -49,7 +57,17 @@ export interface CallEndedEvent extends EventBase {
   reason: string;
 }
 
-export type AgentEvent = AgentStateEvent | ToolCallEvent | LatencyEvent | CallEndedEvent;
+export interface QueueEvent extends EventBase {
+  type: 'queue';
+  state: QueueStateName;
+  /** `waiting`: the place in line now (1 = next); `connected`: the place on entering the queue. */
+  position?: number;
+  /** How long the session had waited in the queue when the message was sent. */
+  waitedMs?: number;
+}
+
+export type AgentEvent =
+  AgentStateEvent | ToolCallEvent | LatencyEvent | CallEndedEvent | QueueEvent;
 
 export type ParseResult =
   | { ok: true; event: AgentEvent }
@@ -137,6 +155,18 @@ export function parseAgentEvent(message: unknown): ParseResult {
       if (typeof message.reason !== 'string' || message.reason === '')
         return fail('reason is missing');
       return { ok: true, event: { type, v, at, reason: message.reason } };
+    }
+    case 'queue': {
+      const { state, position, waitedMs } = message;
+      if (!isOneOf(QUEUE_STATES, state)) return fail('state is not a queue state');
+      if (position !== undefined && !(Number.isInteger(position) && (position as number) >= 1))
+        return fail('position is not a positive integer');
+      const bad = optionalDurations(message, ['waitedMs']);
+      if (bad) return fail(bad);
+      const event: QueueEvent = { type, v, at, state };
+      if (typeof position === 'number') event.position = position;
+      if (isDuration(waitedMs)) event.waitedMs = waitedMs;
+      return { ok: true, event };
     }
     default:
       return { ok: false, ignored: true, reason: `unknown type ${JSON.stringify(type)}` };

@@ -18,3 +18,10 @@ export const QA_CALLER_NUMBER_ATTRIBUTE = 'qa.caller_number';
  * stack runner counts them to know calls will be answered at once.
  */
 export const JOB_PROCESS_WARM_MESSAGE = 'job process warm';
+
+/**
+ * Every QA tester session gets its own room, named with this prefix by the token API (SIP calls'
+ * rooms never have it). The switchboard tells a tester's session from other browser participants
+ * by it, and queues testers as it queues callers when every worker is full.
+ */
+export const QA_ROOM_PREFIX = 'qa-';

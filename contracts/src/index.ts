@@ -1,5 +1,6 @@
 // What crosses process boundaries: browser-safe, no dependencies.
 export * from './agent-events.js';
+export * from './agent-liveness.js';
 export * from './caller-id.js';
 export * from './dispatch.js';
 export * from './env-template.js';

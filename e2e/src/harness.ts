@@ -1,6 +1,5 @@
 // One local stack for the phone-call scenarios, run inside the test network namespace, with the
 // Realtime emulator in this process so each scenario scripts the model and reads what it got.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,10 @@ import {
 } from '@ecommerce-voicebot/realtime-emulator';
 import { createSipCaller, type SipCaller } from '@ecommerce-voicebot/sip-caller';
 import { PORTS, startStack, type Stack } from '@ecommerce-voicebot/stack';
+import { createSpeechSynthesizer, eventually } from '@ecommerce-voicebot/testkit';
+
+// Moved to the test kit (the smoke test uses them too); still exported here for the scenarios.
+export { eventually };
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEV_NUMBER = '+15550100';
@@ -70,10 +73,19 @@ export async function startHarness(
     env?: Record<string, string>;
     /** Long benchmarks cap what the emulator keeps (every audio chunk is recorded). */
     maxRecordedEvents?: number;
+    /**
+     * Where the emulator listens (default 127.0.0.1): STACK_IP lets worker hosts (test hosts) share
+     * it through OPENAI_BASE_URL = `harness.emulator.url`, as they would share OpenAI.
+     */
+    emulatorHost?: string;
     /** The stack's log: test-artifacts/e2e/<name>.stack.log, one per test file or benchmark. */
     name?: string;
     /** Also gets every line of the stack's log as it comes (e.g. the bridge's, `[sip] ...`). */
     onLine?: (line: string) => void;
+    /** `media`: no agent worker here (tests of worker hosts start their own). */
+    role?: 'all' | 'media';
+    /** Return once the agent worker registered, before its job processes are warm. */
+    skipWarmWait?: boolean;
   } = {},
 ): Promise<Harness> {
   const ip = process.env.STACK_IP;
@@ -98,7 +110,7 @@ export async function startHarness(
   const emulator = await createRealtimeEmulator({
     scenario: baseScenario,
     logger: pino({ level: 'silent' }),
-    host: '127.0.0.1',
+    host: options.emulatorHost ?? '127.0.0.1',
     // The SIP caller's clock, so emulator event times and RTP times compare directly.
     now: () => performance.timeOrigin + performance.now(),
     ...(options.maxRecordedEvents === undefined
@@ -110,6 +122,8 @@ export async function startHarness(
     ip,
     offline: true,
     emulatorUrl: emulator.url,
+    ...(options.role === undefined ? {} : { role: options.role }),
+    ...(options.skipWarmWait === undefined ? {} : { skipWarmWait: options.skipWarmWait }),
     onLine: (line) => {
       stackLog.write(`${line}\n`);
       options.onLine?.(line);
@@ -133,8 +147,7 @@ export async function startHarness(
   // livekit-server). A call that comes before its warm job processes are up waits for one.
   const rooms = new RoomServiceClient(`http://127.0.0.1:${PORTS.livekit}`, apiKey, apiSecret);
   const callers: SipCaller[] = [];
-  const speechDir = mkdtempSync(join(tmpdir(), 'speech-'));
-  let speechCount = 0;
+  const speech = createSpeechSynthesizer();
 
   return {
     ip,
@@ -160,11 +173,7 @@ export async function startHarness(
       return caller;
     },
     speech(text) {
-      const raw = join(speechDir, `${speechCount}.raw.wav`);
-      const wav = join(speechDir, `${speechCount++}.wav`);
-      execFileSync('espeak-ng', ['-v', 'en-us', '-w', raw, text]);
-      execFileSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', wav]);
-      return wav;
+      return speech.speak(text);
     },
     async scenario(input) {
       emulator.setScenario({ ...baseScenario, ...input, audioPacing: 'realtime' } as ScenarioInput);
@@ -217,22 +226,6 @@ export async function agentIdle(): Promise<void> {
     30_000,
     'the agent worker to finish its calls',
   );
-}
-
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**

@@ -312,3 +312,38 @@ describe('stack configuration', () => {
       expect(table, `port ${port}`).toMatch(new RegExp(`\\b${port}\\b`));
   });
 });
+
+describe('the worker host compose file (docker-compose.worker.yml)', () => {
+  const worker = parse(read('docker-compose.worker.yml'));
+  /** A worker-file service as compose resolves it: the base service, the overrides merged in. */
+  const resolved = (name: string) => {
+    const service = worker.services[name];
+    const base = compose.services[service.extends.service];
+    expect(service.extends.file).toBe('docker-compose.yml');
+    return {
+      ...base,
+      ...service,
+      environment: { ...base.environment, ...service.environment },
+    };
+  };
+
+  it('runs only the agent worker and its own MCP server', () => {
+    expect(Object.keys(worker.services).sort()).toEqual(['agent', 'mcp']);
+  });
+
+  it("points the worker at the media host's livekit-server through its TLS proxy", () => {
+    const agent = resolved('agent');
+    expect(composeFilled(agent.environment.LIVEKIT_URL)).toBe('wss://<LIVEKIT_DOMAIN>');
+    expect(agent.command).toEqual(compose.services.agent.command);
+    // Its own MCP server, on loopback: the tools never listen beyond the host.
+    expect(agent.environment.MCP_URL).toBe('http://127.0.0.1:3001/mcp');
+    expect(resolved('mcp').command).toContain('127.0.0.1');
+    expect(agent.depends_on).toEqual(['mcp']);
+  });
+
+  it('holds no SIP or Redis password, as the main file does not give the agent either', () => {
+    const agent = resolved('agent');
+    for (const name of ['SIP_PASSWORD', 'REDIS_PASSWORD', 'QA_PASSCODE', 'QA_BASIC_AUTH'])
+      expect(agent.environment[name], name).toBe('');
+  });
+});

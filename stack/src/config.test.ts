@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, plainHttpWarning } from './config.js';
+import {
+  ConfigError,
+  loadConfig,
+  loadWorkerConfig,
+  parseRole,
+  plainHttpWarning,
+} from './config.js';
 
 const SECRETS = {
   LIVEKIT_API_KEY: 'APIkey',
@@ -98,5 +104,78 @@ describe('plainHttpWarning', () => {
 
   it('stays quiet on loopback', () => {
     expect(plainHttpWarning('127.0.0.1')).toBeUndefined();
+  });
+});
+
+describe('loadWorkerConfig (npm start -- --role worker)', () => {
+  const WORKER = {
+    LIVEKIT_API_KEY: 'APIkey',
+    LIVEKIT_API_SECRET: 'secret',
+    MCP_AUTH_TOKEN: 'token',
+    LIVEKIT_URL: 'ws://10.77.0.1:7880',
+  };
+
+  it('needs no SIP or Redis password, and keeps none it is given', () => {
+    const config = loadWorkerConfig(
+      { ...WORKER, SIP_PASSWORD: 'a-long-dev-password' },
+      { offline: true },
+    );
+    expect(config.secrets).toEqual({
+      LIVEKIT_API_KEY: 'APIkey',
+      LIVEKIT_API_SECRET: 'secret',
+      MCP_AUTH_TOKEN: 'token',
+    });
+    expect(config.livekitUrl).toBe('ws://10.77.0.1:7880');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each(['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'MCP_AUTH_TOKEN'])(
+    'names %s when it is missing',
+    (name) => {
+      expect(() => loadWorkerConfig({ ...WORKER, [name]: '' }, { offline: true })).toThrow(
+        expect.objectContaining({ variable: name }),
+      );
+    },
+  );
+
+  it("names LIVEKIT_URL when the media host's server is missing or not a WebSocket URL", () => {
+    for (const url of [undefined, '', 'http://10.77.0.1:7880', 'not a url'])
+      expect(() => loadWorkerConfig({ ...WORKER, LIVEKIT_URL: url }, { offline: true })).toThrow(
+        expect.objectContaining({ variable: 'LIVEKIT_URL' }),
+      );
+  });
+
+  it('runs its own MCP server unless MCP_URL names one on another host', () => {
+    const own = loadWorkerConfig(
+      { ...WORKER, MCP_URL: 'http://127.0.0.1:3001/mcp' },
+      { offline: true },
+    );
+    expect(own.mcpUrl).toBeUndefined();
+    const shared = loadWorkerConfig(
+      { ...WORKER, MCP_URL: 'https://mcp.internal:3001/mcp' },
+      { offline: true },
+    );
+    expect(shared.mcpUrl).toBe('https://mcp.internal:3001/mcp');
+    expect(() =>
+      loadWorkerConfig({ ...WORKER, MCP_URL: 'ftp://x/mcp' }, { offline: true }),
+    ).toThrow(expect.objectContaining({ variable: 'MCP_URL' }));
+  });
+
+  it('needs the model key unless offline', () => {
+    expect(() => loadWorkerConfig(WORKER, { offline: false })).toThrow(
+      expect.objectContaining({ variable: 'OPENAI_API_KEY' }),
+    );
+    expect(
+      loadWorkerConfig({ ...WORKER, OPENAI_API_KEY: 'sk-x' }, { offline: false }).offline,
+    ).toBe(false);
+  });
+});
+
+describe('parseRole', () => {
+  it('defaults to all and names --role when it is unknown', () => {
+    expect(parseRole(undefined)).toBe('all');
+    expect(parseRole('media')).toBe('media');
+    expect(parseRole('worker')).toBe('worker');
+    expect(() => parseRole('edge')).toThrow(expect.objectContaining({ variable: '--role' }));
   });
 });

@@ -59,9 +59,26 @@ export interface LoadOptions {
   defaultIp?: () => string | undefined;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions): StackConfig {
-  const secrets = {} as StackSecrets;
-  for (const name of SECRET_NAMES) {
+/** What `npm start` runs on this machine (`--role`). */
+export type Role = 'all' | 'media' | 'worker';
+export const ROLES: readonly Role[] = ['all', 'media', 'worker'];
+
+export function parseRole(value: string | undefined): Role {
+  const role = value ?? 'all';
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new ConfigError(
+      '--role',
+      `must be one of ${ROLES.join(', ')} (got ${JSON.stringify(role)})`,
+    );
+  return role as Role;
+}
+
+function readSecrets<Name extends keyof StackSecrets>(
+  env: NodeJS.ProcessEnv,
+  names: readonly Name[],
+): Pick<StackSecrets, Name> {
+  const secrets = {} as Pick<StackSecrets, Name>;
+  for (const name of names) {
     const parsed = required.safeParse(env[name]);
     if (!parsed.success)
       throw new ConfigError(
@@ -81,6 +98,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions): StackC
       );
     secrets[name] = parsed.data;
   }
+  return secrets;
+}
+
+function requireModel(env: NodeJS.ProcessEnv, offline: boolean): void {
+  if (!offline && !env.OPENAI_API_KEY && !env.AZURE_OPENAI_ENDPOINT)
+    throw new ConfigError(
+      'OPENAI_API_KEY',
+      'is not set: set it in .env, or run `npm start -- --offline` for the local Realtime emulator',
+    );
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions): StackConfig {
+  const secrets = readSecrets(env, SECRET_NAMES);
   const ip = env.STACK_IP || (options.defaultIp ?? firstNonLoopbackIPv4)();
   if (ip === undefined)
     throw new ConfigError(
@@ -89,14 +119,64 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions): StackC
     );
   if (!ipv4.safeParse(ip).success)
     throw new ConfigError('STACK_IP', `is not an IPv4 address: ${ip}`);
-  if (!options.offline && !env.OPENAI_API_KEY && !env.AZURE_OPENAI_ENDPOINT)
-    throw new ConfigError(
-      'OPENAI_API_KEY',
-      'is not set: set it in .env, or run `npm start -- --offline` for the local Realtime emulator',
-    );
+  requireModel(env, options.offline);
   return Object.freeze({
     ip,
     offline: options.offline,
+    secrets: Object.freeze(secrets),
+    env: Object.freeze({ ...env }),
+  });
+}
+
+/** A worker-only host's settings (`npm start -- --role worker`). */
+export interface WorkerConfig {
+  readonly offline: boolean;
+  /** The media host's livekit-server. */
+  readonly livekitUrl: string;
+  /** A shared MCP server (MCP_URL, not on loopback), or undefined: the host runs its own. */
+  readonly mcpUrl: string | undefined;
+  /** Offline with an emulator elsewhere (OPENAI_BASE_URL), or undefined: its own. */
+  readonly emulatorUrl: string | undefined;
+  readonly secrets: Readonly<Pick<StackSecrets, WorkerSecret>>;
+  readonly env: Readonly<NodeJS.ProcessEnv>;
+}
+
+/**
+ * A worker host holds only what its agent needs: the LiveKit key (to join calls and for call
+ * recovery) and the MCP bearer token; no SIP or Redis password.
+ */
+const WORKER_SECRETS = ['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'MCP_AUTH_TOKEN'] as const;
+type WorkerSecret = (typeof WORKER_SECRETS)[number];
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+}
+
+const wsUrl = z.url({ protocol: /^wss?$/ });
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+export function loadWorkerConfig(
+  env: NodeJS.ProcessEnv,
+  options: { offline: boolean },
+): WorkerConfig {
+  const secrets = readSecrets(env, WORKER_SECRETS);
+  if (!wsUrl.safeParse(env.LIVEKIT_URL).success)
+    throw new ConfigError(
+      'LIVEKIT_URL',
+      env.LIVEKIT_URL
+        ? `must be the media host's livekit-server as a ws:// or wss:// URL (got ${env.LIVEKIT_URL})`
+        : "is required on a worker host: the media host's livekit-server, e.g. ws://10.0.0.5:7880",
+    );
+  if (env.MCP_URL && !httpUrl.safeParse(env.MCP_URL).success)
+    throw new ConfigError('MCP_URL', `must be an http:// or https:// URL (got ${env.MCP_URL})`);
+  requireModel(env, options.offline);
+  return Object.freeze({
+    offline: options.offline,
+    livekitUrl: env.LIVEKIT_URL!,
+    // A loopback MCP_URL (the .env default) can only be this host's own, which the runner starts.
+    mcpUrl: env.MCP_URL && !isLoopbackUrl(env.MCP_URL) ? env.MCP_URL : undefined,
+    emulatorUrl: options.offline ? env.OPENAI_BASE_URL || undefined : undefined,
     secrets: Object.freeze(secrets),
     env: Object.freeze({ ...env }),
   });

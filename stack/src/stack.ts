@@ -2,29 +2,21 @@
 // Redis, livekit-server, livekit-sip, the MCP server, (offline) the Realtime emulator, the agent
 // worker, the token API with the web tester; then the dev SIP trunk and dispatch rule are applied.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fillEnvTemplate, livekitKeys } from '@ecommerce-voicebot/contracts';
+import { waitForHttp, type ManagedProcess } from './processes.js';
+import { templateReferences } from './service-env.js';
 import {
-  fillEnvTemplate,
-  JOB_PROCESS_WARM_MESSAGE,
-  livekitKeys,
-} from '@ecommerce-voicebot/contracts';
-import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
-import { serviceEnv, templateReferences, type Service } from './service-env.js';
+  createServiceStarter,
+  PORTS,
+  startAgentWorker,
+  startEmulator,
+  startMcpServer,
+} from './services.js';
 import { sipTlsFiles } from './sip-tls.js';
 
-export const PORTS = Object.freeze({
-  redis: 6379,
-  livekit: 7880,
-  sip: 5060,
-  sipTls: 5061,
-  sipHealth: 8082,
-  mcp: 3001,
-  switchboard: 8083,
-  emulator: 8089,
-  agentHealth: 8081,
-  tokenApi: 3000,
-});
+export { isWarmProcessLine, PORTS, warmPoolSize } from './services.js';
 
 export interface StackSecrets {
   LIVEKIT_API_KEY: string;
@@ -52,6 +44,13 @@ export interface StackOptions {
   onLine?: (line: string) => void;
   /** Offline with a Realtime emulator the caller runs (tests drive its scenario): not started here. */
   emulatorUrl?: string;
+  /**
+   * `all` (default): everything on this box. `media`: everything but the agent worker, whose
+   * workers run on worker hosts (worker-host.ts) and reach this one's livekit-server.
+   */
+  role?: 'all' | 'media';
+  /** Return once the agent worker registered, before its job processes are warm. */
+  skipWarmWait?: boolean;
 }
 
 export interface Stack {
@@ -146,50 +145,18 @@ function redisConfQuote(value: string): string {
   return value.replace(/[\\"]/g, (char) => `\\${char}`);
 }
 
-/** The agents framework's warm pool: AGENT_NUM_IDLE_PROCESSES, else min(cores, 4) in production. */
-export function warmPoolSize(setting: string | undefined): number {
-  const configured = Number(setting);
-  return Number.isInteger(configured) && configured >= 1
-    ? configured
-    : Math.min(availableParallelism(), 4);
-}
-
-/** A line the agent worker logs (pino JSON) when one more job process is warm. */
-export function isWarmProcessLine(line: string): boolean {
-  return line.includes(`"msg":"${JOB_PROCESS_WARM_MESSAGE}"`);
-}
-
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { root, ip, env } = options;
   const tools = join(root, '.tools/bin');
   const tsx = join(root, 'node_modules/.bin/tsx');
-  const started: ManagedProcess[] = [];
+  const starter = createServiceStarter({ root, env, onLine: options.onLine });
+  const { start, started } = starter;
   const launchers = new Map<RestartableService, () => Promise<ManagedProcess>>();
   // Redis holds the SIP trunks and dispatch rules: it persists them (append-only file) so a Redis
   // restart does not silently unconfigure the bridge.
   const redisDir = mkdtempSync(join(tmpdir(), 'voicebot-redis-'));
-  const note = options.onLine ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const start = (
-    name: Service,
-    command: string,
-    args: string[],
-    extraEnv: NodeJS.ProcessEnv = {},
-    references: readonly string[] = [],
-  ) => {
-    const managed = startProcess({
-      name,
-      command,
-      args,
-      cwd: root,
-      env: serviceEnv(name, env, extraEnv, references),
-      onLine: options.onLine,
-    });
-    started.push(managed);
-    return managed;
-  };
   const stop = async () => {
-    // Reverse order: the agent leaves its rooms before the server goes away.
-    for (const managed of [...started].reverse()) await managed.stop();
+    await starter.stopAll();
     rmSync(redisDir, { recursive: true, force: true });
   };
   const restart = async (name: RestartableService, opts: { signal?: NodeJS.Signals } = {}) => {
@@ -294,63 +261,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       what: 'livekit-sip',
     });
 
-    const mcp = start('mcp', tsx, [
-      'mcp/src/main.ts',
-      '--http',
-      '--port',
-      String(PORTS.mcp),
-      '--host',
-      '127.0.0.1',
-    ]);
-    await waitForHttp(`http://127.0.0.1:${PORTS.mcp}/healthz`, {
-      timeoutMs: 60_000,
-      process: mcp,
-      what: 'the MCP server',
-    });
-
+    const mcpUrl = await startMcpServer(starter);
     let emulatorUrl = options.emulatorUrl;
-    if (options.offline && emulatorUrl === undefined) {
-      const emulator = start('emulator', tsx, [
-        'tools/realtime-emulator/src/main.ts',
-        '--port',
-        String(PORTS.emulator),
-        '--host',
-        '127.0.0.1',
-      ]);
-      await waitForHttp(`http://127.0.0.1:${PORTS.emulator}/healthz`, {
-        timeoutMs: 20_000,
-        process: emulator,
-        what: 'the Realtime emulator',
-      });
-      emulatorUrl = `http://127.0.0.1:${PORTS.emulator}/v1`;
-    }
+    if (options.offline && emulatorUrl === undefined) emulatorUrl = await startEmulator(starter);
 
     const livekitUrl = `ws://${ip}:${PORTS.livekit}`;
-    const launchAgent = async () => {
-      const agent = start('agent', tsx, ['agent/src/main.ts', 'start'], {
-        LIVEKIT_URL: livekitUrl,
-        MCP_URL: `http://127.0.0.1:${PORTS.mcp}/mcp`,
-        // Its health page shows the agent name and job count: loopback only.
-        AGENT_HTTP_HOST: '127.0.0.1',
-        AGENT_HTTP_PORT: String(PORTS.agentHealth),
-        ...(options.offline ? { AGENT_MODE: 'offline', OPENAI_BASE_URL: emulatorUrl } : {}),
-      });
-      // 200 once the worker's connection to livekit-server is open (it registers right then).
-      await waitForHttp(`http://127.0.0.1:${PORTS.agentHealth}/`, {
-        timeoutMs: 60_000,
-        process: agent,
-        what: 'the agent worker',
-      });
-      // Registered is not ready: the framework warms its job processes one at a time, and a call
-      // that shares the machine with them greets late. Wait for the warm pool (or say why not).
-      const pool = warmPoolSize(env.AGENT_NUM_IDLE_PROCESSES);
-      const warm = await agent.waitForLines(isWarmProcessLine, pool, 60_000);
-      if (!warm)
-        note(`[stack] the agent's ${pool} job processes were not all warm after 60 s; going on`);
-      return agent;
-    };
-    launchers.set('agent', launchAgent);
-    await launchAgent();
+    if ((options.role ?? 'all') === 'all') {
+      const launchAgent = () =>
+        startAgentWorker(starter, {
+          livekitUrl,
+          mcpUrl,
+          ...(options.offline ? { emulatorUrl } : {}),
+          ...(options.skipWarmWait === true ? { skipWarmWait: true } : {}),
+        });
+      launchers.set('agent', launchAgent);
+      await launchAgent();
+    }
 
     const tokenApi = start('token-api', tsx, ['token-api/src/main.ts'], {
       LIVEKIT_URL: `http://127.0.0.1:${PORTS.livekit}`,
@@ -380,7 +306,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       livekitUrl,
       sipUri: `sip:+15550100@${ip}:${PORTS.sip}`,
       sipTlsUri: `sip:+15550100@${ip}:${PORTS.sipTls};transport=tls`,
-      mcpUrl: `http://127.0.0.1:${PORTS.mcp}/mcp`,
+      mcpUrl,
       testerUrl: `http://${ip}:${PORTS.tokenApi}/`,
       emulatorUrl,
       processes: started,

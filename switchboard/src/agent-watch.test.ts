@@ -143,4 +143,65 @@ describe('agent watch', () => {
     await advance(6_000);
     expect(down).toEqual(['call-2']);
   });
+
+  describe('when an agent is lost mid-call', () => {
+    it('asks for another agent at once, and waits for one a worker took', async () => {
+      const { watch, down, queued, redispatched, prepared, advance, current } = setup([]);
+      watch.callerWaiting('call-1', 'sip_1');
+      watch.agentJoined('call-1');
+      current.dispatches = [RUNNING];
+      await watch.agentLost('call-1', ['sip_1']);
+      expect(redispatched).toEqual(['call-1']);
+      expect(prepared).toEqual(['call-1']);
+      await advance(8_000);
+      watch.agentJoined('call-1');
+      await advance(20_000);
+      expect(down).toEqual([]);
+      expect(queued).toEqual([]);
+    });
+
+    it('queues the caller when the other workers are busy', async () => {
+      const { watch, queued, down, advance } = setup([NO_JOB], 2);
+      watch.agentJoined('call-1');
+      await watch.agentLost('call-1', ['sip_1']);
+      // One more look before queueing: the takeover may still be being assigned.
+      await advance(4_000);
+      expect(queued).toEqual([]);
+      await advance(2_000);
+      expect(queued).toEqual(['call-1']);
+      expect(down).toEqual([]);
+    });
+
+    it('tells the caller the line is down when no worker is left, without a second dispatch', async () => {
+      const { watch, queued, down, redispatched, advance } = setup([NO_JOB], 0);
+      watch.agentJoined('call-1');
+      await watch.agentLost('call-1', ['sip_1']);
+      await advance(4_000);
+      expect(down).toEqual(['call-1']);
+      expect(redispatched).toEqual(['call-1']);
+      expect(queued).toEqual([]);
+    });
+
+    it('does nothing for a room its callers already left', async () => {
+      const { watch, redispatched, down, advance } = setup([NO_JOB], 0);
+      watch.agentJoined('call-1');
+      await watch.agentLost('call-1', []);
+      await advance(20_000);
+      expect(redispatched).toEqual([]);
+      expect(down).toEqual([]);
+    });
+  });
+});
+
+describe('jobTaken', () => {
+  const at = (ms: number, status: number) => ({
+    agentName: 'ecommerce-support',
+    state: { createdAt: BigInt(ms) * 1_000_000n, jobs: [{ state: { status } }] },
+  });
+
+  it('does not count the running job of a dispatch made before the agent was lost', () => {
+    expect(jobTaken([at(1_000, 1)] as never, 'ecommerce-support', 5_000)).toBe(false);
+    expect(jobTaken([at(1_000, 1), at(6_000, 0)] as never, 'ecommerce-support', 5_000)).toBe(true);
+    expect(jobTaken([at(1_000, 1)] as never, 'ecommerce-support')).toBe(true);
+  });
 });

@@ -12,13 +12,24 @@ import type { Logger } from 'pino';
 const JOB_PENDING = 0;
 const JOB_RUNNING = 1;
 
-/** Whether a worker took one of the room's dispatches for the agent (a job pending or running). */
+/** When livekit-server created the dispatch, in epoch ms (0 if it does not say). */
+export function dispatchCreatedMs(dispatch: Pick<AgentDispatch, 'state'>): number {
+  return Number((dispatch.state?.createdAt ?? 0n) / 1_000_000n);
+}
+
+/**
+ * Whether a worker took one of the room's dispatches for the agent (a job pending or running).
+ * Only dispatches made from `sinceMs` on count: the job of an agent whose host died stays
+ * "running" in livekit-server, though nobody runs it.
+ */
 export function jobTaken(
   dispatches: readonly Pick<AgentDispatch, 'agentName' | 'state'>[],
   agentName: string,
+  sinceMs = 0,
 ): boolean {
   return dispatches
     .filter((dispatch) => dispatch.agentName === agentName)
+    .filter((dispatch) => sinceMs === 0 || dispatchCreatedMs(dispatch) >= sinceMs)
     .some((dispatch) =>
       (dispatch.state?.jobs ?? []).some((job) =>
         [JOB_PENDING, JOB_RUNNING].includes(job.state?.status ?? -1),
@@ -37,6 +48,8 @@ export interface AgentWatchOptions {
   activeAgents: () => number;
   /** Asks livekit-server for an agent in the room once more. */
   redispatch: (room: string) => Promise<void>;
+  /** Asks for an agent to take over a call whose agent was lost (its host died). */
+  takeover?: (room: string) => Promise<void>;
   /**
    * Gets the switchboard's voice ready in a room whose dispatch no worker has taken yet, so a queue
    * message starts at once if it comes to that; `release` when an agent came after all.
@@ -60,6 +73,11 @@ export interface AgentWatch {
   /** An admitted caller's audio is published: the bridge rings until an agent answers. */
   callerWaiting(room: string, identity: string): void;
   agentJoined(room: string): void;
+  /**
+   * The room's agent was lost mid-call (its host died): its callers wait for an agent again, one
+   * is asked for at once, and they are queued or told the line is down like new callers.
+   */
+  agentLost(room: string, callers: readonly string[]): Promise<void>;
   callerLeft(room: string, identity: string): void;
   roomClosed(room: string): void;
 }
@@ -73,7 +91,17 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
   /** Callers waiting for an agent: `room/identity` → since when. */
   const waiting = new Map<
     string,
-    { room: string; identity: string; since: number; redispatched: boolean }
+    {
+      room: string;
+      identity: string;
+      since: number;
+      redispatched: boolean;
+      /**
+       * A caller whose agent was lost: the takeover dispatch went to workers that may all be busy
+       * with the lost host's other callers, and assigning it can take longer than the first look.
+       */
+      takeover?: { looked: boolean };
+    }
   >();
   const answered = new Set<string>();
   const keyOf = (room: string, identity: string) => `${room}/${identity}`;
@@ -103,6 +131,10 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     if (coming) {
       if (waitedMs + recheckMs <= maxWaitMs) return again();
     } else if (options.activeAgents() > 0) {
+      if (caller.takeover && !caller.takeover.looked) {
+        caller.takeover.looked = true;
+        return again();
+      }
       waiting.delete(key);
       logger.info({ room: caller.room, waitedMs }, 'every agent is busy; queueing the caller');
       return options.queue(caller.room, caller.identity);
@@ -131,14 +163,38 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
       if (prepareMs < options.firstCheckMs) setTimer(() => void prepare(key), prepareMs);
       setTimer(() => void check(key), options.firstCheckMs);
     },
+    async agentLost(room, callers) {
+      answered.delete(room);
+      const since = now();
+      const keys = callers.map((identity) => {
+        const key = keyOf(room, identity);
+        waiting.set(key, {
+          room,
+          identity,
+          since,
+          redispatched: true,
+          takeover: { looked: false },
+        });
+        return key;
+      });
+      if (keys.length === 0) return;
+      // Get the voice ready now: with the host gone, the queue or the apology is likely.
+      options.prepareVoice?.(room);
+      try {
+        await (options.takeover ?? options.redispatch)(room);
+      } catch (error) {
+        logger.warn({ err: { message: (error as Error).message } }, 'takeover dispatch failed');
+      }
+      for (const key of keys) setTimer(() => void check(key), options.firstCheckMs);
+    },
     agentJoined(room) {
       answered.add(room);
       options.releaseVoice?.(room);
       for (const [key, caller] of waiting) if (caller.room === room) waiting.delete(key);
     },
     callerLeft(room, identity) {
-      waiting.delete(keyOf(room, identity));
-      options.releaseVoice?.(room);
+      // Anyone else leaving (a lost agent removed, the switchboard's voice) is not the caller.
+      if (waiting.delete(keyOf(room, identity))) options.releaseVoice?.(room);
     },
     roomClosed(room) {
       answered.delete(room);

@@ -1,7 +1,9 @@
 // livekit-server's webhook events, read as what they mean for the line: a caller joined a call
-// room, a caller left, a room closed. Only SIP participants are calls (testers' browser sessions
-// and the agent are not).
+// room, a caller left, a room closed. Calls are SIP participants and QA testers' browser sessions
+// (a standard participant in a token API room, `qa-...`); the agent and the switchboard's own
+// voice are not.
 import { ParticipantInfo_Kind, type ParticipantInfo } from '@livekit/protocol';
+import { QA_ROOM_PREFIX, SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
 import type { WebhookEvent } from 'livekit-server-sdk';
 import type { NewCall } from './call-limits.js';
 
@@ -17,12 +19,35 @@ export type LineEvent =
   | { readonly type: 'room_closed'; readonly room: string }
   | { readonly type: 'agent_joined'; readonly room: string; readonly identity: string };
 
-/** The call a SIP participant is, with its number turned into a key (never kept as it is). */
+/** Whether the room is a QA tester's session (token-api/src/tokens.ts names them). */
+export const isTesterRoom = (room: string): boolean => room.startsWith(QA_ROOM_PREFIX);
+
+/** Whether the participant is a QA tester in their session's room. */
+export function isTester(room: string, participant: Pick<ParticipantInfo, 'kind' | 'identity'>) {
+  return (
+    participant.kind === ParticipantInfo_Kind.STANDARD &&
+    isTesterRoom(room) &&
+    !participant.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX)
+  );
+}
+
+/**
+ * The call a SIP participant is, with its number turned into a key (never kept as it is), or a
+ * tester's session (no number: the tester's caller-ID attribute is a test setting, not a caller).
+ */
 export function callOf(
   room: string,
   participant: ParticipantInfo,
   callerKey: (number: string) => string,
 ): NewCall | undefined {
+  if (isTester(room, participant))
+    return {
+      room,
+      identity: participant.identity,
+      trunkId: '',
+      callerKey: undefined,
+      kind: 'tester',
+    };
   if (participant.kind !== ParticipantInfo_Kind.SIP) return undefined;
   const number = participant.attributes['sip.phoneNumber'];
   return {

@@ -90,4 +90,26 @@ describe('call limits', () => {
     expect(limiter.admit(call('b'))).toMatchObject({ reason: 'line_full' });
     limiter.end('call-unknown');
   });
+
+  it('counts testers toward the line cap only: no number, no trunk, no rates', () => {
+    const { limiter } = setup();
+    const tester = (n: number): NewCall => ({
+      room: `qa-${n}`,
+      identity: `tester-${n}`,
+      trunkId: '',
+      callerKey: undefined,
+      kind: 'tester',
+    });
+    // More than callerMaxCalls, callerMaxNewCalls and the trunk rate would allow one caller.
+    for (const n of [1, 2]) expect(limiter.admit(tester(n)).admitted).toBe(true);
+    limiter.end('qa-1', 'tester-1');
+    limiter.end('qa-2', 'tester-2');
+    for (const n of [3, 4, 5]) expect(limiter.admit(tester(n)).admitted).toBe(true);
+    expect(limiter.admit(tester(6))).toMatchObject({ admitted: false, reason: 'line_full' });
+    expect(limiter.admit(call('a'))).toMatchObject({ admitted: false, reason: 'line_full' });
+    // A phone caller without a number is not held back by the testers' sessions.
+    limiter.end('qa-3', 'tester-3');
+    expect(limiter.admit(call(undefined, '')).admitted).toBe(true);
+    expect(limiter.isOpen('qa-4', 'tester-4')).toBe(true);
+  });
 });

@@ -2,7 +2,9 @@
 // carries at once, how many one caller has open and starts in a window, and how many new calls
 // one trunk (a carrier, or anyone on the guard trunk) brings per minute. A caller's number is a
 // claim, so the per-caller limits slow one abuser down; the line and trunk limits still hold
-// when an attacker changes numbers on every call.
+// when an attacker changes numbers on every call. A QA tester's browser session takes a worker and
+// a model session as a call does, so it counts toward the line's calls; it has no number and no
+// trunk (the token API rate-limits sessions), so the per-caller and per-trunk limits skip it.
 import type { LineLimits } from './config.js';
 
 /** One new call as the switchboard sees it. Nothing here is a phone number. */
@@ -14,6 +16,8 @@ export interface NewCall {
   readonly trunkId: string;
   /** A salted key of the caller's number (caller-key.ts), or undefined for a withheld number. */
   readonly callerKey: string | undefined;
+  /** `tester`: a QA tester's browser session (token API room); absent: a phone call. */
+  readonly kind?: 'tester';
 }
 
 export type RefusalReason = 'line_full' | 'caller_busy' | 'caller_rate' | 'trunk_rate';
@@ -37,6 +41,8 @@ export interface CallLimits {
 
 /** Withheld numbers share one key per trunk: one anonymous abuser cannot take the whole line. */
 const ANONYMOUS = 'anonymous';
+/** Testers' key: without a `/`, so it never equals a phone caller's `trunk/key`. */
+const TESTER = 'tester';
 const MINUTE_MS = 60_000;
 /** Memory stays bounded whatever numbers an attacker sends: the oldest keys go first. */
 const MAX_TRACKED_KEYS = 50_000;
@@ -74,7 +80,8 @@ export function createCallLimits(limits: LineLimits, now: () => number = Date.no
       0,
     );
 
-  const keyOf = (call: NewCall) => `${call.trunkId}/${call.callerKey ?? ANONYMOUS}`;
+  const keyOf = (call: NewCall) =>
+    call.kind === 'tester' ? TESTER : `${call.trunkId}/${call.callerKey ?? ANONYMOUS}`;
   const hold = (call: NewCall) => {
     const callers = open.get(call.room) ?? new Map<string, string>();
     callers.set(call.identity, keyOf(call));
@@ -83,6 +90,14 @@ export function createCallLimits(limits: LineLimits, now: () => number = Date.no
 
   return {
     admit(call) {
+      if (call.kind === 'tester') {
+        const lineCalls = openCalls();
+        if (open.get(call.room)?.has(call.identity)) return { admitted: true, lineCalls };
+        if (lineCalls >= limits.lineMaxCalls)
+          return { admitted: false, reason: 'line_full', lineCalls };
+        hold(call);
+        return { admitted: true, lineCalls: lineCalls + 1 };
+      }
       const at = now();
       const key = keyOf(call);
       // Every attempt counts toward the rates, so a refused flood stays refused.

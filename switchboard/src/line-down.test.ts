@@ -12,7 +12,7 @@ function setup(transferTo: string | undefined, failSpeak = false) {
         const done = failSpeak
           ? Promise.reject(new Error('no media'))
           : Promise.resolve(void steps.push(`speak ${room}`));
-        return { done, stop: async () => undefined };
+        return { done, stop: async () => undefined, send: async () => undefined };
       },
     },
     clip: async () => ({ samples: new Int16Array(160), sampleRate: 8000 }),

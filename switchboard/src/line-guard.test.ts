@@ -69,12 +69,22 @@ describe('line guard', () => {
     expect(ended).toEqual([]);
   });
 
-  it('ignores participants that are not phone calls (testers, the agent)', async () => {
+  it("ignores the agent and browser participants outside testers' rooms", async () => {
     const { guard, limits } = setup();
-    for (const kind of [ParticipantInfo_Kind.STANDARD, ParticipantInfo_Kind.AGENT])
-      await guard.handle(
-        webhookEvent('participant_joined', { room: 'qa-1', number: NUMBER, kind }),
-      );
+    await guard.handle(
+      webhookEvent('participant_joined', {
+        room: 'call-1',
+        identity: 'agent-AJ_1',
+        kind: ParticipantInfo_Kind.AGENT,
+      }),
+    );
+    await guard.handle(
+      webhookEvent('participant_joined', {
+        room: 'other-1',
+        identity: 'viewer',
+        kind: ParticipantInfo_Kind.STANDARD,
+      }),
+    );
     expect(limits.openCalls).toBe(0);
   });
 
@@ -110,5 +120,81 @@ describe('line guard', () => {
       webhookEvent('participant_left', { ...agent, kind: ParticipantInfo_Kind.STANDARD }),
     );
     expect(presence.count()).toBe(0);
+  });
+
+  describe('QA testers', () => {
+    const tester = (room: string, identity = `tester-${room}`) => ({
+      room,
+      identity,
+      kind: ParticipantInfo_Kind.STANDARD,
+    });
+
+    function testerSetup() {
+      const waiting: string[] = [];
+      const ended: string[] = [];
+      const limits = createCallLimits({
+        lineMaxCalls: 2,
+        callerMaxCalls: 1,
+        callerMaxNewCalls: 1,
+        callerWindowMs: 60_000,
+        trunkMaxNewCallsPerMinute: 1,
+      });
+      const lines: string[] = [];
+      const guard = createLineGuard({
+        limits,
+        callerKey: createCallerKeys(),
+        logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+        hangUp: async (room, identity) => void ended.push(`${room}/${identity}`),
+        agentWatch: {
+          callerWaiting: (room, identity) => void waiting.push(`${room}/${identity}`),
+          agentJoined: () => undefined,
+          agentLost: async () => undefined,
+          callerLeft: () => undefined,
+          roomClosed: () => undefined,
+        },
+        setTimer: () => undefined,
+      });
+      return { guard, limits, waiting, ended, lines };
+    }
+
+    it("waits for an agent from the tester's join, once, whatever they publish", async () => {
+      const { guard, limits, waiting } = testerSetup();
+      await guard.handle(webhookEvent('participant_joined', tester('qa-1')));
+      expect(waiting).toEqual(['qa-1/tester-qa-1']);
+      await guard.handle(webhookEvent('track_published', tester('qa-1')));
+      expect(waiting).toEqual(['qa-1/tester-qa-1']);
+      expect(limits.openCalls).toBe(1);
+    });
+
+    it('counts testers on the line, without caller or trunk limits, and frees their place', async () => {
+      const { guard, limits, ended } = testerSetup();
+      // Two testers and back: past the per-caller and per-trunk limits of one.
+      await guard.handle(webhookEvent('participant_joined', tester('qa-1')));
+      await guard.handle(webhookEvent('participant_left', tester('qa-1')));
+      await guard.handle(webhookEvent('participant_joined', tester('qa-2')));
+      await guard.handle(webhookEvent('room_finished', { room: 'qa-2' }));
+      expect(limits.openCalls).toBe(0);
+      await guard.handle(webhookEvent('participant_joined', tester('qa-3')));
+      await guard.handle(webhookEvent('participant_joined', tester('qa-4')));
+      expect(ended).toEqual([]);
+      expect(limits.openCalls).toBe(2);
+    });
+
+    it("removes a tester over the line's cap at once", async () => {
+      const { guard, waiting, ended, lines } = testerSetup();
+      await guard.handle(webhookEvent('participant_joined', { room: 'call-1', number: NUMBER }));
+      await guard.handle(webhookEvent('participant_joined', tester('qa-1')));
+      await guard.handle(webhookEvent('participant_joined', tester('qa-2')));
+      expect(ended).toEqual(['qa-2/tester-qa-2']);
+      expect(waiting).toEqual(['qa-1/tester-qa-1']);
+      expect(lines.join('')).toContain('tester session refused');
+    });
+
+    it("is not fooled by the switchboard's own voice in a tester's room", async () => {
+      const { guard, limits, waiting } = testerSetup();
+      await guard.handle(webhookEvent('participant_joined', tester('qa-1', 'switchboard-abc')));
+      expect(limits.openCalls).toBe(0);
+      expect(waiting).toEqual([]);
+    });
   });
 });

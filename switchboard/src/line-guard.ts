@@ -7,6 +7,10 @@
 // caller rings until it gives up). Once the caller's track is published the bridge is waiting for
 // a listener and answers a removal with a final response (or a BYE if the agent already answered).
 // So a refused call is hung up when its audio is published, or after REFUSAL_FALLBACK_MS anyway.
+//
+// A QA tester's session (call-events.ts) has no bridge in the way: it waits for an agent from the
+// moment it joins (its microphone may come later, or never), and one over the line's limit is
+// removed at once.
 import type { Logger } from 'pino';
 import type { WebhookEvent } from 'livekit-server-sdk';
 import type { AgentPresence } from './agent-presence.js';
@@ -44,6 +48,8 @@ export function createLineGuard(deps: LineGuardDeps): LineGuard {
   const refused = new Map<string, { room: string; identity: string }>();
   /** Callers whose audio the bridge has published (webhooks may come in either order). */
   const withAudio = new Set<string>();
+  /** Admitted testers' sessions, by `room/identity`: their wait starts at the join, not here. */
+  const testers = new Set<string>();
   const keyOf = (room: string, identity: string) => `${room}/${identity}`;
 
   const hangUp = async (key: string) => {
@@ -58,6 +64,26 @@ export function createLineGuard(deps: LineGuardDeps): LineGuard {
         'could not hang up a refused call',
       );
     }
+  };
+
+  const admitTester = async (room: string, identity: string) => {
+    const verdict = limits.admit({
+      room,
+      identity,
+      trunkId: '',
+      callerKey: undefined,
+      kind: 'tester',
+    });
+    const fields = { room, lineCalls: verdict.lineCalls };
+    if (verdict.admitted) {
+      logger.info(fields, 'tester session admitted');
+      testers.add(keyOf(room, identity));
+      deps.agentWatch?.callerWaiting(room, identity);
+      return;
+    }
+    logger.warn({ ...fields, reason: verdict.reason }, 'tester session refused: the line is full');
+    refused.set(keyOf(room, identity), { room, identity });
+    await hangUp(keyOf(room, identity));
   };
 
   return {
@@ -77,19 +103,22 @@ export function createLineGuard(deps: LineGuardDeps): LineGuard {
           watch?.callerLeft(line.room, line.identity);
           withAudio.delete(keyOf(line.room, line.identity));
           refused.delete(keyOf(line.room, line.identity));
+          testers.delete(keyOf(line.room, line.identity));
           return limits.end(line.room, line.identity);
         case 'room_closed':
           if ((presence?.roomClosed(line.room) ?? 0) > 0) queue?.agentFreed();
           queue?.roomClosed(line.room);
           watch?.roomClosed(line.room);
-          for (const key of [...withAudio, ...refused.keys()])
+          for (const key of [...withAudio, ...refused.keys(), ...testers])
             if (key.startsWith(`${line.room}/`)) {
               withAudio.delete(key);
               refused.delete(key);
+              testers.delete(key);
             }
           return limits.end(line.room);
         case 'caller_audio': {
           const key = keyOf(line.room, line.identity);
+          if (testers.has(key)) return;
           withAudio.add(key);
           if (refused.has(key)) return hangUp(key);
           // Admitted (or not yet decided: the join's webhook may come second).
@@ -99,6 +128,7 @@ export function createLineGuard(deps: LineGuardDeps): LineGuard {
         }
         case 'call_started': {
           const { call } = line;
+          if (call.kind === 'tester') return admitTester(call.room, call.identity);
           const verdict = limits.admit(call);
           const fields = {
             room: call.room,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import type { AudioClip } from './audio-clip.js';
 import { createLineQueue } from './line-queue.js';
+import type { QueueNotice } from './queue-notice.js';
 
 const clip = (name: string): AudioClip & { name: string } => ({
   name,
@@ -25,6 +26,8 @@ function setup(options: { maxLength?: number; maxWaitMs?: number; agentsOnLine?:
   const taken = new Set<string>();
   const down: string[] = [];
   const state = { agentsOnLine: options.agentsOnLine ?? true };
+  /** What each room was told, through which playback (its index in `plays`). */
+  const notices: { room: string; play: number; notice: QueueNotice }[] = [];
   const queue = createLineQueue({
     speaker: {
       prepare: () => undefined,
@@ -37,7 +40,12 @@ function setup(options: { maxLength?: number; maxWaitMs?: number; agentsOnLine?:
           stopped: false,
         };
         plays.push(play);
-        return { done: Promise.resolve(), stop: async () => void (play.stopped = true) };
+        return {
+          done: Promise.resolve(),
+          stop: async () => void (play.stopped = true),
+          send: async () => undefined,
+          index: plays.length - 1,
+        };
       },
     },
     clips: CLIPS,
@@ -56,9 +64,11 @@ function setup(options: { maxLength?: number; maxWaitMs?: number; agentsOnLine?:
     idleRetryMs: 5_000,
     freedWindowMs: 4_000,
     now: () => Date.now(),
+    announce: (room, playback, notice) =>
+      notices.push({ room, play: (playback as unknown as { index: number }).index, notice }),
   });
   queue.start();
-  return { queue, plays, dispatched, waits, hungUp, taken, down, state };
+  return { queue, plays, dispatched, waits, hungUp, taken, down, state, notices };
 }
 
 afterEach(() => {
@@ -153,5 +163,42 @@ describe('line queue', () => {
     expect(down).toEqual(['call-1', 'call-2']);
     expect(plays.every((play) => play.stopped)).toBe(true);
     expect(queue.length).toBe(0);
+  });
+
+  it('tells each room its place on entering and whenever it moves up, through its hold voice', async () => {
+    const { queue, notices } = setup();
+    queue.enqueue('qa-1', 'tester-1');
+    await vi.advanceTimersByTimeAsync(2_000);
+    queue.enqueue('qa-2', 'tester-2');
+    queue.enqueue('call-3', 'sip_3');
+    expect(notices).toEqual([
+      { room: 'qa-1', play: 0, notice: { state: 'waiting', position: 1, waitedMs: 0 } },
+      { room: 'qa-2', play: 1, notice: { state: 'waiting', position: 2, waitedMs: 0 } },
+      { room: 'call-3', play: 2, notice: { state: 'waiting', position: 3, waitedMs: 0 } },
+    ]);
+    notices.length = 0;
+    await vi.advanceTimersByTimeAsync(1_000);
+    queue.agentJoined('qa-1');
+    expect(notices).toEqual([
+      { room: 'qa-2', play: 1, notice: { state: 'waiting', position: 1, waitedMs: 1_000 } },
+      { room: 'call-3', play: 2, notice: { state: 'waiting', position: 2, waitedMs: 1_000 } },
+    ]);
+    notices.length = 0;
+    queue.callerLeft('call-3', 'sip_3');
+    queue.roomClosed('nowhere');
+    expect(notices).toEqual([]);
+  });
+
+  it('tells a room it is full through the voice that says so, before hanging up', async () => {
+    const { queue, notices, plays, hungUp } = setup({ maxLength: 1, maxWaitMs: 10_000 });
+    queue.enqueue('qa-1', 'tester-1');
+    queue.enqueue('qa-2', 'tester-2');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(notices.at(-1)).toEqual({ room: 'qa-2', play: 1, notice: { state: 'full' } });
+    expect(plays[1]).toMatchObject({ room: 'qa-2', clips: ['full'] });
+    expect(hungUp).toEqual(['qa-2']);
+    await vi.advanceTimersByTimeAsync(10_500);
+    expect(notices.at(-1)).toEqual({ room: 'qa-1', play: 2, notice: { state: 'full' } });
+    expect(hungUp).toEqual(['qa-2', 'qa-1']);
   });
 });

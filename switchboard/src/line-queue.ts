@@ -4,10 +4,12 @@
 // and are hung up. livekit-server gives a dispatch to a worker below its load threshold (the
 // worker's AGENT_MAX_CALLS) and never retries a dispatch no worker took, so the queue dispatches
 // the head of the line again whenever an agent frees up (and every few seconds, for workers that
-// join), one caller at a time.
+// join), one caller at a time. A QA tester's page is told the same through `announce`: its
+// position on entering and whenever it moves up, and "full" before it is hung up.
 import type { QueueWait } from '@ecommerce-voicebot/contracts';
 import type { Logger } from 'pino';
 import type { AudioClip } from './audio-clip.js';
+import type { QueueAnnouncer } from './queue-notice.js';
 import type { Playback, RoomSpeaker } from './room-speaker.js';
 
 export interface QueueClips {
@@ -37,6 +39,8 @@ export interface LineQueueOptions {
   maxLength: number;
   maxWaitMs: number;
   logger: Logger;
+  /** Tells the room where its caller stands (queue-notice.ts), through the queue's voice. */
+  announce?: QueueAnnouncer;
   /** After a dispatch, how long to wait for a worker to take it before trying again. */
   takeMs?: number;
   /** Without news of a free agent, how often the head of the line is tried anyway. */
@@ -68,6 +72,8 @@ interface Waiting {
   since: number;
   position: number;
   playback: Playback;
+  /** The place in line the room was last told. */
+  announced: number;
   /** When its latest dispatch was made, while a worker may still take it. */
   dispatchedAt?: number;
 }
@@ -84,15 +90,32 @@ export function createLineQueue(options: LineQueueOptions): LineQueue {
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
 
+  /** Tells every caller whose place in line moved where they are now. */
+  const announcePlaces = () => {
+    const at = now();
+    line.forEach((entry, index) => {
+      if (entry.announced === index + 1) return;
+      entry.announced = index + 1;
+      options.announce?.(entry.room, entry.playback, {
+        state: 'waiting',
+        position: index + 1,
+        waitedMs: at - entry.since,
+      });
+    });
+  };
+
   const remove = (entry: Waiting) => {
     const index = line.indexOf(entry);
     if (index >= 0) line.splice(index, 1);
+    announcePlaces();
   };
 
   const refuse = async (room: string, identity: string, reason: 'queue_full' | 'queue_timeout') => {
     logger.warn({ room, reason }, 'queued caller told to call again later');
     try {
-      await options.speaker.play(room, [clips.full]).done;
+      const playback = options.speaker.play(room, [clips.full]);
+      options.announce?.(room, playback, { state: 'full' });
+      await playback.done;
     } catch (error) {
       logger.error({ room, err: { message: (error as Error).message } }, 'queue message failed');
     }
@@ -157,8 +180,9 @@ export function createLineQueue(options: LineQueueOptions): LineQueue {
       playback.done.catch((error: unknown) =>
         logger.error({ room, err: { message: (error as Error).message } }, 'hold audio failed'),
       );
-      line.push({ room, identity, since: now(), position, playback });
+      line.push({ room, identity, since: now(), position, playback, announced: 0 });
       logger.info({ room, position }, 'caller queued');
+      announcePlaces();
     },
     agentJoined(room) {
       const entry = line.find((waiting) => waiting.room === room);

@@ -8,19 +8,28 @@ import {
   SipClient,
   WebhookReceiver,
 } from 'livekit-server-sdk';
-import { queueDispatchMetadata, WEBHOOK_API_KEY_NAME } from '@ecommerce-voicebot/contracts';
+import { ParticipantInfo_Kind } from '@livekit/protocol';
+import {
+  queueDispatchMetadata,
+  SWITCHBOARD_IDENTITY_PREFIX,
+  takeoverDispatchMetadata,
+  WEBHOOK_API_KEY_NAME,
+} from '@ecommerce-voicebot/contracts';
+import { createAgentLiveness } from './agent-liveness.js';
 import { createAgentPresence } from './agent-presence.js';
 import { createAgentWatch } from './agent-watch.js';
 import { createApp } from './app.js';
 import { CLIPS, readClip } from './audio-clip.js';
 import { createCallerKeys } from './caller-key.js';
 import { createCallLimits } from './call-limits.js';
+import { isTesterRoom } from './call-events.js';
 import { ConfigError, loadConfig } from './config.js';
 import { jobTaken } from './agent-watch.js';
 import { createLineDown } from './line-down.js';
 import { createLineGuard } from './line-guard.js';
 import { createLineQueue } from './line-queue.js';
 import { createLogger } from './logger.js';
+import { createQueueAnnouncer } from './queue-notice.js';
 import { listOpenCalls } from './open-calls.js';
 import { createRoomSpeaker } from './room-speaker.js';
 
@@ -63,21 +72,27 @@ async function main(): Promise<void> {
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
   });
+  const presence = createAgentPresence();
   // One look at the room's dispatch, for the first check after a call arrives and for the queue.
   const agentComing = async (room: string) =>
-    jobTaken(await dispatch.listDispatch(room), config.agentName);
+    jobTaken(await dispatch.listDispatch(room), config.agentName, presence.lostAt(room));
   const redispatch = async (room: string) => {
     await dispatch.createDispatch(room, config.agentName);
   };
-  const presence = createAgentPresence();
-  const lineDown = createLineDown({
-    speaker,
-    clip: async () => clips.lineDown,
-    hangUp,
-    transferTo: config.lineDown.transferTo,
-    transfer: (room, identity, to) => sip.transferSipParticipant(room, identity, to),
-    logger,
-  });
+  const lineDownFor = (transferTo: string | undefined) =>
+    createLineDown({
+      speaker,
+      clip: async () => clips.lineDown,
+      hangUp,
+      transferTo,
+      transfer: (room, identity, to) => sip.transferSipParticipant(room, identity, to),
+      logger,
+    });
+  const callerLineDown = lineDownFor(config.lineDown.transferTo);
+  // A tester's browser session cannot be transferred to a phone line: it only hears the apology.
+  const testerLineDown = lineDownFor(undefined);
+  const lineDown = (room: string, identity: string) =>
+    (isTesterRoom(room) ? testerLineDown : callerLineDown)(room, identity);
   const queue = createLineQueue({
     speaker,
     clips,
@@ -93,6 +108,7 @@ async function main(): Promise<void> {
     maxLength: config.queue.maxLength,
     maxWaitMs: config.queue.maxWaitMs,
     logger,
+    announce: createQueueAnnouncer({ logger }),
   });
   queue.start();
   const agentWatch = createAgentWatch({
@@ -101,11 +117,46 @@ async function main(): Promise<void> {
     logger,
     activeAgents: () => presence.count(),
     redispatch,
+    takeover: async (room) => {
+      await dispatch.createDispatch(room, config.agentName, {
+        metadata: takeoverDispatchMetadata(),
+      });
+    },
     prepareVoice: (room) => speaker.prepare(room),
     releaseVoice: (room) => speaker.release(room),
     queue: (room, identity) => queue.enqueue(room, identity),
     lineDown,
   });
+  // Agents whose host died mid-call: removed (so the next agent does not yield to them) and
+  // replaced, or their callers queued or told the line is down.
+  const liveness = createAgentLiveness({
+    rooms: () => presence.rooms(),
+    members: async (room) =>
+      (await rooms.listParticipants(room)).map((p) => ({
+        identity: p.identity,
+        isAgent: p.kind === ParticipantInfo_Kind.AGENT,
+        // A phone caller still on the line, or a QA tester in the browser.
+        isCaller:
+          (p.kind === ParticipantInfo_Kind.SIP && p.attributes['sip.callStatus'] !== 'hangup') ||
+          (p.kind === ParticipantInfo_Kind.STANDARD &&
+            !p.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX)),
+        attributes: p.attributes,
+      })),
+    // Removed before another agent is asked for: the next one would otherwise find it there. An
+    // agent that was only stalled, not dead, is replaced the same way (the caller is greeted again).
+    onLost: async ({ room, identity, callers }) => {
+      presence.lost(room, identity, Date.now());
+      await rooms.removeParticipant(room, identity).catch((error: unknown) => {
+        logger.warn(
+          { err: { message: (error as Error).message } },
+          'could not remove a lost agent',
+        );
+      });
+      await agentWatch.agentLost(room, callers);
+    },
+    logger,
+  });
+  liveness.start();
   const guard = createLineGuard({ limits, callerKey, logger, hangUp, agentWatch, presence, queue });
   const app = createApp({
     // livekit-server signs webhooks under the webhook key name, with the API secret (livekit.yaml).
@@ -131,6 +182,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     void queue.stop();
+    liveness.stop();
     listener.close(() => process.exit(0));
     listener.closeIdleConnections();
     setTimeout(() => process.exit(0), 2_000).unref();

@@ -1,6 +1,7 @@
 // The switchboard's voice in a call room: it joins as its own participant and plays recorded
 // clips (once, or looped until stopped), then leaves. The bridge answers a ringing caller as soon
-// as it can subscribe to this audio.
+// as it can subscribe to this audio. While it is there it can also send data packets (a QA
+// tester's page reads the queue state from them).
 import { randomUUID } from 'node:crypto';
 import {
   AudioFrame,
@@ -20,6 +21,11 @@ export interface Playback {
   readonly done: Promise<void>;
   /** Stops at the next frame and leaves the room. */
   stop(): Promise<void>;
+  /**
+   * Sends a reliable data packet on `topic` from the voice's participant, once it is in the room;
+   * rejects when it is not (any more).
+   */
+  send(payload: Uint8Array, topic: string): Promise<void>;
 }
 
 export interface RoomSpeaker {
@@ -110,11 +116,18 @@ export function createRoomSpeaker(options: {
         }
       };
       const done = run();
+      let left = false;
+      void done.catch(() => undefined).finally(() => (left = true));
       return {
         done,
         async stop() {
           stopped = true;
           await done.catch(() => undefined);
+        },
+        async send(payload, topic) {
+          const room = await joining;
+          if (left || stopped) throw new Error('the switchboard has left the room');
+          await room.localParticipant!.publishData(payload, { reliable: true, topic });
         },
       };
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { QA_CALLER_NUMBER_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
+import { QA_CALLER_NUMBER_ATTRIBUTE, QA_ROOM_PREFIX } from '@ecommerce-voicebot/contracts';
 import {
   AccessToken,
   RoomAgentDispatch,
@@ -9,7 +9,8 @@ import {
 } from 'livekit-server-sdk';
 import type { TokenRequest } from './token-request.js';
 
-export const ROOM_PREFIX = 'qa-';
+/** The switchboard recognises testers' rooms by it (contracts/src/dispatch.ts). */
+export const ROOM_PREFIX = QA_ROOM_PREFIX;
 export const DEFAULT_PARTICIPANT_NAME = 'QA tester';
 
 export interface TokenIssuerOptions {

@@ -10,6 +10,7 @@ import { LatencyPanel } from './components/LatencyPanel';
 import { LiveAgentStatus, LocalMicMeter, SessionFeeds } from './components/LiveSession';
 import { MicrophoneControls } from './components/MicrophoneControls';
 import { PhoneAudioSwitch } from './components/PhoneAudioSwitch';
+import { QueueStatus } from './components/QueueStatus';
 import { RecordDownload } from './components/RecordDownload';
 import { SessionControls, isSessionActive } from './components/SessionControls';
 import { ToolInspector } from './components/ToolInspector';
@@ -18,7 +19,7 @@ import { useMicrophones } from './hooks/useMicrophones';
 import { usePasscode } from './hooks/usePasscode';
 import { useQaSession } from './hooks/useQaSession';
 import { useSessionRecord } from './hooks/useSessionRecord';
-import { orderTranscript } from './record';
+import { currentQueue, orderTranscript } from './record';
 import { useServices } from './services';
 
 function insecureContext(): boolean {
@@ -42,6 +43,7 @@ export function App() {
     () => orderTranscript(record.transcript, record.agentStates),
     [record.transcript, record.agentStates],
   );
+  const queue = useMemo(() => currentQueue(record.queue), [record.queue]);
 
   const start = () => {
     const check = checkCallerId(callerId);
@@ -144,10 +146,12 @@ export function App() {
                   roomName={record.room}
                   startedAt={record.startedAt}
                   agentJoinedAt={record.agentJoinedAt}
+                  queued={queue?.state === 'waiting'}
                 />
               ) : (
                 <AgentStatus state={phase === 'requesting-token' ? 'connecting' : 'disconnected'} />
               )}
+              <QueueStatus queue={queue} now={services.now} endedAt={record.endedAt} />
             </section>
 
             <section className="card" aria-labelledby="keypad-heading">

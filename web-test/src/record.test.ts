@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  currentQueue,
   emptyRecord,
   orderTranscript,
   recordFileName,
@@ -123,5 +124,43 @@ describe('recordFileName', () => {
       startedAt: Date.UTC(2026, 0, 15, 14, 3, 7),
     };
     expect(recordFileName(record)).toBe('qa-qa-0123456789abcdef0123-2026-01-15T14-03-07-000.json');
+  });
+});
+
+describe('currentQueue', () => {
+  const queued = (state: 'waiting' | 'connected' | 'full', at: number, receivedAt: number) =>
+    ({
+      type: 'agent_event',
+      event: { type: 'queue', v: 1, at, state, position: 1 },
+      receivedAt,
+    }) as const;
+
+  it('is undefined for a session never queued, then the latest report', () => {
+    expect(currentQueue(emptyRecord().queue)).toBeUndefined();
+    const record = reduce([
+      { type: 'start', at: 1, settings: { phoneAudio: false } },
+      queued('waiting', 100, 110),
+      queued('connected', 900, 910),
+    ]);
+    expect(record.queue).toHaveLength(2);
+    expect(currentQueue(record.queue)).toMatchObject({ state: 'connected', receivedAt: 910 });
+  });
+
+  it("keeps the agent's connected over a switchboard update sent before it but received after", () => {
+    const record = reduce([
+      { type: 'start', at: 1, settings: { phoneAudio: false } },
+      queued('connected', 900, 910),
+      queued('waiting', 899, 920),
+    ]);
+    expect(currentQueue(record.queue)?.state).toBe('connected');
+  });
+
+  it('starts empty with each new session', () => {
+    const record = reduce([
+      { type: 'start', at: 1, settings: { phoneAudio: false } },
+      queued('waiting', 100, 110),
+      { type: 'start', at: 2, settings: { phoneAudio: false } },
+    ]);
+    expect(record.queue).toEqual([]);
   });
 });

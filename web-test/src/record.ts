@@ -5,6 +5,7 @@ import type {
   AgentStateName,
   CallEndedEvent,
   LatencyEvent,
+  QueueEvent,
   ToolCallEvent,
 } from '@ecommerce-voicebot/contracts';
 
@@ -43,6 +44,9 @@ export interface NoteEntry {
   at: number;
 }
 
+/** One report of the session's place in the switchboard's call queue. */
+export type QueueEntry = Received<Omit<QueueEvent, 'type' | 'v'>>;
+
 export interface SessionSettings {
   phoneAudio: boolean;
   /** The caller ID sent, masked to its last two digits (as in the agent's call records). */
@@ -67,6 +71,8 @@ export interface SessionRecord {
   latency: Received<LatencyEvent>[];
   agentStates: Received<{ state: AgentStateName; at: number }>[];
   callEnded: Received<Omit<CallEndedEvent, 'type' | 'v'>> | undefined;
+  /** The call queue's reports, as they came (the switchboard's while waiting, then the agent's). */
+  queue: QueueEntry[];
   dtmf: DtmfEntry[];
   notes: NoteEntry[];
   /** agent.events messages that broke the contract (not shown, only counted). */
@@ -91,6 +97,7 @@ export function emptyRecord(): SessionRecord {
     latency: [],
     agentStates: [],
     callEnded: undefined,
+    queue: [],
     dtmf: [],
     notes: [],
     malformedAgentEvents: 0,
@@ -133,7 +140,22 @@ function applyAgentEvent(record: SessionRecord, event: AgentEvent, receivedAt: n
       return { ...record, latency: [...record.latency, { ...event, receivedAt }] };
     case 'call_ended':
       return { ...record, callEnded: { at: event.at, reason: event.reason, receivedAt } };
+    case 'queue': {
+      const { type: _type, v: _v, ...entry } = event;
+      return { ...record, queue: [...record.queue, { ...entry, receivedAt }] };
+    }
   }
+}
+
+/**
+ * Where the session stands in the queue now: the latest report by the time it was sent. The
+ * switchboard and the agent send from different participants, so a position update the
+ * switchboard sent just before the agent's `connected` may arrive after it.
+ */
+export function currentQueue(entries: readonly QueueEntry[]): QueueEntry | undefined {
+  let latest: QueueEntry | undefined;
+  for (const entry of entries) if (latest === undefined || entry.at >= latest.at) latest = entry;
+  return latest;
 }
 
 export function recordReducer(record: SessionRecord, action: RecordAction): SessionRecord {

@@ -3,20 +3,28 @@
 import type { llm } from '@livekit/agents';
 import { type JobContext, voice } from '@livekit/agents';
 import { ParticipantKind, RoomEvent, type RemoteParticipant, type Room } from '@livekit/rtc-node';
-import { queueWaitOf, SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
+import {
+  isTakeover,
+  queueWaitOf,
+  SWITCHBOARD_IDENTITY_PREFIX,
+} from '@ecommerce-voicebot/contracts';
 import { SipClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config.js';
 import { createMcpToolset } from '../mcp/toolset.js';
+import { watchModelTrouble } from '../model/model-trouble.js';
+import { createModelRecovery } from './model-recovery.js';
 import { createRealtimeModel } from '../model/realtime-model.js';
 import { createCallObserver } from '../observability/call-observer.js';
 import { createCallRecorder, maskPhone } from '../observability/call-record.js';
 import { createRoomPublisher } from '../observability/data-topic.js';
+import { queueConnectedMessage } from '../observability/to-data-topic.js';
 import { roomForLog } from '../observability/redact.js';
 import { createCallGuard } from './call-guard.js';
 import { createEndCallTool, createTransferTool } from './call-control-tools.js';
 import { describeCaller } from './caller-identity.js';
 import { createDtmfCollector, typedInput } from './dtmf.js';
+import { startHeartbeat } from './heartbeat.js';
 import { anotherAgentServes, yieldsToNewcomer } from './one-agent.js';
 import { FALLBACK_CLIPS, playClip, readWavClip } from './fallback-audio.js';
 import { buildInstructions } from './prompt.js';
@@ -81,6 +89,17 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     ctx.shutdown('another agent serves this call');
     return;
   }
+  // From joining on, so the switchboard knows at once if this host dies mid-call.
+  if (ctx.room.localParticipant) {
+    const stopHeartbeat = startHeartbeat(ctx.room.localParticipant, {
+      onFailure: (error) =>
+        deps.logger.warn(
+          { room: roomForLog(ctx.room.name), err: { message: (error as Error).message } },
+          'heartbeat failed',
+        ),
+    });
+    ctx.addShutdownCallback(async () => stopHeartbeat());
+  }
   const self = ctx.room.localParticipant?.identity ?? '';
   ctx.room.on(RoomEvent.ParticipantConnected, (newcomer) => {
     if (!yieldsToNewcomer(self, newcomer, Date.now() - joinedAt)) return;
@@ -108,6 +127,8 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   });
   // Connected from the switchboard's call queue: how long the caller waited (dispatch metadata).
   const queue = queueWaitOf(ctx.job.metadata);
+  // Sent to take over from an agent whose host died mid-call: the record says so.
+  const takeover = isTakeover(ctx.job.metadata);
   // The decision and its reason, never the number.
   logger.info(
     {
@@ -115,6 +136,7 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
       callerIdTrusted: callerId.trusted,
       callerIdReason: callerId.reason,
       ...(queue ? { queuedMs: queue.waitedMs } : {}),
+      ...(takeover ? { takeover } : {}),
     },
     'call started',
   );
@@ -126,6 +148,7 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     callerNumberMasked: callerNumber === undefined ? undefined : maskPhone(callerNumber),
     callerId,
     ...(queue ? { queue } : {}),
+    ...(takeover ? { takeover } : {}),
     kind: caller.kind,
     logger,
   });
@@ -163,8 +186,9 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     );
   }
 
+  const model = createRealtimeModel(config);
   const session = new voice.AgentSession({
-    llm: createRealtimeModel(config),
+    llm: model,
     vad: deps.vad,
     turnHandling:
       config.turnDetection === 'vad'
@@ -172,13 +196,16 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
         : { turnDetection: 'realtime_llm' },
     userAwayTimeout: config.userAwaySeconds,
   });
+  const publisher = ctx.room.localParticipant
+    ? createRoomPublisher(ctx.room.localParticipant)
+    : undefined;
+  // A tester's page shows the wait it came through (phone callers' bridges ignore the packet).
+  if (queue) publisher?.publish(queueConnectedMessage(queue, Date.now()));
   const observer = createCallObserver({
     session,
     callId,
     callerNumber,
-    publisher: ctx.room.localParticipant
-      ? createRoomPublisher(ctx.room.localParticipant)
-      : undefined,
+    publisher,
     recorder,
     logger,
   });
@@ -191,30 +218,43 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
       .catch((error: unknown) => logger.error({ err: error }, 'could not delete the room'));
     ctx.shutdown(reason);
   };
+  const onModelLost = async (): Promise<void> => {
+    logger.error('model connection lost; playing the recorded apology');
+    const canTransfer = transferTo !== undefined && caller.kind === 'sip';
+    try {
+      await playClip(
+        ctx.room,
+        await readWavClip(canTransfer ? FALLBACK_CLIPS.apologyTransfer : FALLBACK_CLIPS.apology),
+      );
+      if (canTransfer) {
+        await transfer(caller.identity, transferTo);
+        endReason = 'transferred_after_model_failure';
+        ctx.shutdown(endReason);
+        return;
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'fallback after model failure failed');
+    }
+    await hangUp('model_failure');
+  };
   const guard = createCallGuard({
     session: session as unknown as Parameters<typeof createCallGuard>[0]['session'],
     maxCallSeconds: config.maxCallSeconds,
     hangUp,
-    onModelLost: async () => {
-      logger.error('model connection lost; playing the recorded apology');
-      const canTransfer = transferTo !== undefined && caller.kind === 'sip';
-      try {
-        await playClip(
-          ctx.room,
-          await readWavClip(canTransfer ? FALLBACK_CLIPS.apologyTransfer : FALLBACK_CLIPS.apology),
-        );
-        if (canTransfer) {
-          await transfer(caller.identity, transferTo);
-          endReason = 'transferred_after_model_failure';
-          ctx.shutdown(endReason);
-          return;
-        }
-      } catch (error) {
-        logger.error({ err: error }, 'fallback after model failure failed');
-      }
-      await hangUp('model_failure');
-    },
+    onModelLost,
   });
+  // A response that fails, stops short or is lost with the connection gets a spoken retry.
+  watchModelTrouble(
+    model,
+    createModelRecovery({
+      session,
+      logger,
+      onGiveUp: () => {
+        guard.stop();
+        void onModelLost();
+      },
+    }),
+  );
 
   // The caller hung up (the session closes when its linked participant leaves): leave the room
   // now, so this worker's slot frees at once instead of when the empty room times out (10 s),

@@ -37,6 +37,11 @@ export interface CallStartedLine {
   callerId?: CallerIdDecision;
   /** Set when the caller waited in the switchboard's call queue before this agent came. */
   queue?: QueueWait;
+  /**
+   * Set when this agent took over the call from one whose host died mid-call: the earlier part of
+   * the call is in that host's record of the same callId.
+   */
+  takeover?: true;
 }
 
 export interface CallerIdDecision {
@@ -111,6 +116,7 @@ export interface CallRecorderOptions {
   callerNumberMasked?: string;
   callerId?: CallerIdDecision;
   queue?: QueueWait;
+  takeover?: boolean;
   kind: CallKind;
   logger: CallLogger;
   /** For `end()` without `endedAt`. Defaults to `Date.now`. */
@@ -193,6 +199,7 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
     ...(callerNumberMasked !== undefined ? { callerNumberMasked } : {}),
     ...(options.callerId !== undefined ? { callerId: options.callerId } : {}),
     ...(options.queue !== undefined ? { queue: { ...options.queue } } : {}),
+    ...(options.takeover === true ? { takeover: true as const } : {}),
   };
   write(started);
 

@@ -1,7 +1,8 @@
+import { parseAgentEvent } from '@ecommerce-voicebot/contracts';
 import { describe, expect, it } from 'vitest';
 import type { CallEvent } from './call-event.js';
 import { EMAIL_MARKER } from './redact.js';
-import { toAgentEventMessage } from './to-data-topic.js';
+import { queueConnectedMessage, toAgentEventMessage } from './to-data-topic.js';
 
 describe('toAgentEventMessage', () => {
   it('sends a tool call without the record-only fields, in the contract order', () => {
@@ -110,5 +111,23 @@ describe('toAgentEventMessage', () => {
         recoverable: false,
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('queueConnectedMessage', () => {
+  it("tells the tester's page the wait the switchboard's dispatch reported, in the contract", () => {
+    const message = queueConnectedMessage({ waitedMs: 12_345, position: 2 }, 7_000);
+    expect(message).toEqual({
+      type: 'queue',
+      v: 1,
+      at: 7_000,
+      state: 'connected',
+      position: 2,
+      waitedMs: 12_345,
+    });
+    expect(parseAgentEvent(JSON.parse(JSON.stringify(message)))).toEqual({
+      ok: true,
+      event: message,
+    });
   });
 });

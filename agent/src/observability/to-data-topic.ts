@@ -4,6 +4,7 @@
  * end of the call; the transcript and error messages stay in the call record. QA sees that an
  * email was given (`[email]`), never which: `verify_customer`'s email is the caller's secret.
  */
+import type { QueueEvent, QueueWait } from '@ecommerce-voicebot/contracts';
 import { defined, type CallEvent, type CallEventSink } from './call-event.js';
 import {
   AGENT_EVENTS_VERSION,
@@ -51,6 +52,21 @@ export function toAgentEventMessage(event: CallEvent): AgentEventMessage | undef
     case 'error':
       return undefined;
   }
+}
+
+/**
+ * Told once, at call start, to a caller who came from the switchboard's call queue: the tester's
+ * page turns its "in queue" line into how long they waited (the switchboard told the waits before).
+ */
+export function queueConnectedMessage(wait: QueueWait, at: number): QueueEvent {
+  return {
+    type: 'queue',
+    v: AGENT_EVENTS_VERSION,
+    at,
+    state: 'connected',
+    position: wait.position,
+    waitedMs: wait.waitedMs,
+  };
 }
 
 export interface DataTopicSinkOptions {

@@ -102,6 +102,26 @@ describe('call recovery', () => {
     expect(state.deleted).toEqual([]);
   });
 
+  it("gives a dispatch made for a caller whose agent was lost the new caller's grace", async () => {
+    const { state, at, caller } = fakeServer();
+    // The caller has been on the line for a while; their agent's host died and the switchboard
+    // just dispatched a replacement, which is still starting.
+    state.participants = [caller];
+    state.dispatches.push({
+      agentName: AGENT,
+      metadata: '{"takeover":true}',
+      createdAtMs: 99_000,
+      jobs: 1,
+    });
+    await at(100_000);
+    await at(102_000);
+    await at(110_000);
+    expect(recoveries(state)).toBe(0);
+    await at(114_000);
+    await at(116_000);
+    expect(recoveries(state)).toBe(1);
+  });
+
   it('leaves a caller the switchboard is speaking to (queued, or told the line is down)', async () => {
     const { state, at, caller } = fakeServer();
     const switchboard = { identity: 'switchboard-1f2e', kind: 0, joinedAtMs: 51_000n };

@@ -97,7 +97,10 @@ export function createCallRecovery(options: CallRecoveryOptions): CallRecovery {
     const newest = dispatches.reduce((a, b) => (createdMs(b) > createdMs(a) ? b : a));
     const neverDelivered = undelivered(newest);
     const joinedAt = Math.min(...callers.map((p) => Number(p.joinedAtMs)));
-    if (!neverDelivered && at - joinedAt < joinGraceMs) return;
+    // A dispatch made since (the switchboard's, for a caller whose agent's host died) gets the
+    // same grace as a new caller: its agent is on its way.
+    const waitingSince = Math.max(joinedAt, createdMs(newest));
+    if (!neverDelivered && at - waitingSince < joinGraceMs) return;
 
     const recoveries = dispatches.filter((d) => d.metadata === RECOVERY_METADATA);
     const log = logger.child({ room: roomForLog(room) });

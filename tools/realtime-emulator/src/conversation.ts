@@ -38,6 +38,8 @@ export class Conversation {
   #pendingTurn: UserTurnRecord | null = null;
   #functionCalls: FunctionCallRecord[] = [];
   #functionCallOutputs: FunctionCallOutputRecord[] = [];
+  /** User audio items whose input transcription has not ended yet. */
+  readonly #pendingTranscripts = new Set<string>();
 
   constructor(ctx: SessionContext, onFunctionCallOutput: (callId: string, output: string) => void) {
     this.#ctx = ctx;
@@ -161,6 +163,20 @@ export class Conversation {
     return { item, turn };
   }
 
+  transcriptionStarted(itemId: string): void {
+    this.#pendingTranscripts.add(itemId);
+  }
+
+  transcriptionEnded(itemId: string): void {
+    this.#pendingTranscripts.delete(itemId);
+  }
+
+  /** A fault used this turn without answering it: the next response answers it. */
+  restoreTurn(turn: UserTurnRecord): void {
+    turn.answered = false;
+    this.#pendingTurn = turn;
+  }
+
   // -------------------------------------------------------------------------------------------
   // client events
 
@@ -260,6 +276,16 @@ export class Conversation {
         event_id: clientEventId,
       });
     }
+    if (this.#pendingTranscripts.has(itemId)) {
+      // OpenAI would drop the transcript with the item; the caller's words never reach the
+      // transcript. Recorded (not refused) so the client under test keeps its real behaviour.
+      this.#ctx.flag({
+        kind: 'deleted_item_with_pending_transcript',
+        itemId,
+        detail: 'conversation.item.delete of a user audio item whose transcription is pending',
+      });
+      this.#pendingTranscripts.delete(itemId);
+    }
     this.#items.splice(index, 1);
     if (this.#pendingTurn?.itemId === itemId) this.#pendingTurn = null;
     this.#ctx.send({ type: 'conversation.item.deleted', item_id: itemId });
@@ -279,6 +305,13 @@ export class Conversation {
     this.#ctx.send({ type: 'conversation.item.retrieved', item: found.item });
   }
 
+  /**
+   * `conversation.item.truncate`: the client stopped playing an assistant audio message at
+   * `audio_end_ms`. OpenAI's rules: the item must exist and be an assistant message, the content
+   * part at `content_index` must be audio, and `audio_end_ms` may not exceed the audio's length.
+   * The audio is cut and the server-side transcript is removed ("to ensure there is not text in
+   * the context that hasn't been heard by the user", API reference).
+   */
   truncate(
     itemId: string,
     contentIndex: number,
@@ -294,19 +327,30 @@ export class Conversation {
         param,
         event_id: clientEventId,
       });
-    if (!found)
-      return fail(`Error truncating item: the item with id '${itemId}' does not exist.`, 'item_id');
-    if (found.role !== 'assistant' || found.audioMs === null) {
+    if (!found) return fail(`Item with item_id '${itemId}' not found.`, 'item_id');
+    if (found.role !== 'assistant' || found.item.type !== 'message') {
       return fail(
-        'Error truncating item: only assistant messages with audio can be truncated.',
+        `Item '${itemId}' is not an assistant message: only assistant messages can be truncated.`,
         'item_id',
       );
     }
-    if (contentIndex !== 0)
+    // While the response still streams, the stored item has no parts yet: its audio is part 0.
+    const streaming = found.item.status === 'in_progress' && found.audioMs !== null;
+    const part =
+      found.item.content?.[contentIndex] ??
+      (streaming && contentIndex === 0 ? { type: 'output_audio' as const } : undefined);
+    if (contentIndex < 0 || part === undefined) {
       return fail(
-        `Error truncating item: no audio content at index ${contentIndex}.`,
+        `Content index ${contentIndex} is out of range for item '${itemId}'.`,
         'content_index',
       );
+    }
+    if (part.type !== 'output_audio' || found.audioMs === null) {
+      return fail(
+        `Content part ${contentIndex} of item '${itemId}' has no audio to truncate.`,
+        'content_index',
+      );
+    }
     if (audioEndMs > Math.ceil(found.audioMs)) {
       return fail(
         `Audio content of ${Math.round(found.audioMs)}ms is already shorter than ${audioEndMs}ms`,
@@ -314,6 +358,12 @@ export class Conversation {
       );
     }
     found.truncatedAtMs = audioEndMs;
+    found.audioMs = audioEndMs;
+    if (found.item.type === 'message' && found.item.role === 'assistant') {
+      const content = [...found.item.content];
+      content[contentIndex] = { type: 'output_audio', transcript: '' };
+      found.item = { ...found.item, content };
+    }
     this.#ctx.send({
       type: 'conversation.item.truncated',
       item_id: itemId,

@@ -22,8 +22,20 @@ export type {
   FunctionCallRecord,
   ResponseRecord,
   UserTurnRecord,
+  ViolationRecord,
 } from './records.js';
 export type { AudioPacing } from './response-stream.js';
+export {
+  PROFILES,
+  createRng,
+  describeProfile,
+  resolveProfile,
+  type ProfileInput,
+  type ProfileName,
+  type TimingProfile,
+} from './profile.js';
+export { createSileroVadFactory } from './silero-vad.js';
+export { energyVadFactory, type TurnVad, type TurnVadFactory } from './vad.js';
 export type { Dialect, SessionConfig } from './protocol.js';
 export { parseClientEvent, type ClientEvent } from './client-events.js';
 export { DEFAULT_MAX_SESSION_MS } from './session.js';

@@ -7,7 +7,12 @@ import { isBase64, newId, type TurnDetection } from './protocol.js';
 import type { ResponseStream } from './response-stream.js';
 import type { SessionContext } from './session-context.js';
 import { estimateTextTokens, words } from './text.js';
-import { EnergyVad, type EnergyVadOptions } from './vad.js';
+import {
+  energyVadFactory,
+  type EnergyVadOptions,
+  type TurnVad,
+  type TurnVadFactory,
+} from './vad.js';
 
 const MIN_COMMIT_MS = 100;
 
@@ -31,13 +36,20 @@ export class InputAudioBuffer {
   #buffer: Buffer[] = [];
   #bufferBytes = 0;
   #inputAudioMs = 0;
-  #vad: EnergyVad | null = null;
+  #vad: TurnVad | null = null;
+  readonly #vadFactory: TurnVadFactory;
   /** The turn_detection the VAD was built for: a `session.update` replacing it rebuilds the VAD. */
   #vadFor: TurnDetection | null = null;
   /** The item id announced by `speech_started`, reused by the commit that ends that speech. */
   #speechItemId: string | null = null;
 
-  constructor(ctx: SessionContext, conversation: Conversation, responses: ResponseStream) {
+  constructor(
+    ctx: SessionContext,
+    conversation: Conversation,
+    responses: ResponseStream,
+    vadFactory: TurnVadFactory = energyVadFactory,
+  ) {
+    this.#vadFactory = vadFactory;
     this.#ctx = ctx;
     this.#conversation = conversation;
     this.#responses = responses;
@@ -48,15 +60,26 @@ export class InputAudioBuffer {
     return this.#inputAudioMs;
   }
 
-  #ensureVad(): EnergyVad | null {
+  /** The socket closed: release the VAD (a model VAD holds an inference stream). */
+  close(): void {
+    this.#vad?.close();
+    this.#vad = null;
+  }
+
+  #ensureVad(): TurnVad | null {
     const td = this.#ctx.config().turnDetection;
     if (!td) {
+      this.#vad?.close();
       this.#vad = null;
       this.#vadFor = null;
       return null;
     }
     if (this.#vad && this.#vadFor === td) return this.#vad;
-    const vad = new EnergyVad(vadOptions(td));
+    this.#vad?.close();
+    const vad = this.#vadFactory(vadOptions(td), (ev) => {
+      if (ev.type === 'speech_started') this.#onSpeechStarted(ev.audioStartMs);
+      else this.#onSpeechStopped(ev.audioEndMs);
+    });
     vad.skip(this.#inputAudioMs);
     this.#vad = vad;
     this.#vadFor = td;
@@ -83,11 +106,7 @@ export class InputAudioBuffer {
     const vad = this.#ensureVad();
     const ms = bytesToMs(bytes.length);
     this.#inputAudioMs += ms;
-    if (!vad) return;
-    for (const ev of vad.push(bufferToPcm16(bytes))) {
-      if (ev.type === 'speech_started') this.#onSpeechStarted(ev.audioStartMs);
-      else this.#onSpeechStopped(ev.audioEndMs);
-    }
+    vad?.push(bufferToPcm16(bytes));
   }
 
   commit(clientEventId: string | null): void {
@@ -166,7 +185,28 @@ export class InputAudioBuffer {
     const { item, turn } = this.#conversation.addCommittedAudio(itemId, audioMs);
     const transcript = turn.text;
 
-    if (this.#ctx.config().inputAudioTranscription) {
+    if (!this.#ctx.config().inputAudioTranscription) return;
+    // Transcription runs beside the model, as OpenAI documents: it may finish before or after the
+    // response, or fail. Until it ends the item's transcript is pending (conversation.ts flags a
+    // delete of such an item: the caller's words would be lost).
+    const { jitter } = this.#ctx;
+    const delayMs = jitter.draw(jitter.profile.transcriptionDelayMs);
+    const fails = jitter.chance(jitter.profile.transcriptionFailRate);
+    const finish = (): void => {
+      this.#conversation.transcriptionEnded(itemId);
+      if (fails) {
+        this.#ctx.send({
+          type: 'conversation.item.input_audio_transcription.failed',
+          item_id: itemId,
+          content_index: 0,
+          error: {
+            type: 'transcription_error',
+            code: 'audio_unintelligible',
+            message: 'Audio could not be transcribed.',
+          },
+        });
+        return;
+      }
       for (const delta of words(transcript)) {
         this.#ctx.send({
           type: 'conversation.item.input_audio_transcription.delta',
@@ -191,6 +231,23 @@ export class InputAudioBuffer {
       });
       // The conversation stores this same object: later retrieves and snapshots show the text.
       item.content = [{ type: 'input_audio', transcript }];
-    }
+    };
+    if (delayMs <= 0 && !fails) return finish();
+    this.#conversation.transcriptionStarted(itemId);
+    if (delayMs <= 0) return finish();
+    const timer = setTimeout(() => {
+      this.#pendingTimers.delete(timer);
+      finish();
+    }, delayMs);
+    this.#pendingTimers.add(timer);
+  }
+
+  /** Pending transcriptions: cancelled when the socket closes. */
+  readonly #pendingTimers = new Set<NodeJS.Timeout>();
+
+  cancelPending(): void {
+    for (const timer of this.#pendingTimers) clearTimeout(timer);
+    this.#pendingTimers.clear();
+    this.close();
   }
 }

@@ -45,8 +45,10 @@ export interface ResponseRecord {
   /** Transcript/text actually streamed (shorter than `text` when cancelled). */
   deliveredText: string;
   functionCalls: FunctionCallRecord[];
-  status: 'in_progress' | 'completed' | 'cancelled';
+  status: 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
   cancelReason: 'client_cancelled' | 'turn_detected' | 'connection_closed' | null;
+  /** The scenario fault this response acted out (scenario `fault`), if any. */
+  fault: string | null;
   audioMs: number;
 }
 
@@ -78,4 +80,13 @@ export interface EmulatorSessionInfo {
   functionCalls: FunctionCallRecord[];
   functionCallOutputs: FunctionCallOutputRecord[];
   inputAudioMs: number;
+  /** Client behaviour that loses data on the real service (a test should expect none). */
+  violations: ViolationRecord[];
+}
+
+export interface ViolationRecord {
+  kind: 'deleted_item_with_pending_transcript';
+  itemId: string | null;
+  detail: string;
+  at: number;
 }

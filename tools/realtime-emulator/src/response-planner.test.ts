@@ -6,6 +6,7 @@ import { defaultSessionConfig } from './protocol.js';
 import type { FunctionCallRecord, UserTurnRecord } from './records.js';
 import { ResponsePlanner } from './response-planner.js';
 import { parseScenario } from './scenario.js';
+import { createJitter, resolveProfile } from './profile.js';
 import type { SessionContext } from './session-context.js';
 
 const scenario = parseScenario({
@@ -31,8 +32,19 @@ function planner(turns: UserTurnRecord[] = []) {
     scenario: () => scenario,
     send: () => undefined,
     sendError: () => undefined,
+    jitter: createJitter(resolveProfile('ideal'), 0),
+    flag: () => undefined,
+    endConnection: () => undefined,
   };
-  return { config, planner: new ResponsePlanner(ctx, () => turns.shift() ?? null) };
+  const usedFaults = new Set<string>();
+  return {
+    config,
+    planner: new ResponsePlanner(ctx, {
+      takeUnansweredTurn: () => turns.shift() ?? null,
+      restoreTurn: (t) => turns.unshift(t),
+      consumeFault: (key) => !usedFaults.has(key) && Boolean(usedFaults.add(key)),
+    }),
+  };
 }
 
 function turn(text: string, index = 0): UserTurnRecord {

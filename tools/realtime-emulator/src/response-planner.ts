@@ -9,6 +9,8 @@ import {
   matchInstructions,
   matchUserTurn,
   sayText,
+  type Fault,
+  type RateLimits,
   type ScenarioActions,
   type TemplateContext,
 } from './scenario.js';
@@ -27,13 +29,29 @@ interface PendingToolReply {
 
 export type ToolReplyFollowUp = Omit<PendingToolReply, 'calls' | 'outputs'>;
 
+/** Extras any plan may carry: a fault to act out, a `rate_limits.updated` to send first. */
+interface PlanExtras {
+  fault?: Fault;
+  rateLimits?: RateLimits;
+}
+
 export type Plan =
-  | { kind: 'message'; text: string }
-  | {
+  | ({ kind: 'message'; text: string } & PlanExtras)
+  | ({
       kind: 'function_calls';
+      /** Spoken in the same response before the calls. */
+      preamble?: string;
       calls: Array<{ name: string; arguments: string }>;
       followUp: ToolReplyFollowUp;
-    };
+    } & PlanExtras);
+
+export interface PlannerHooks {
+  takeUnansweredTurn(): UserTurnRecord | null;
+  /** Puts a turn back as unanswered (a fault used the response that took it). */
+  restoreTurn(turn: UserTurnRecord): void;
+  /** True the first time a rule's fault is asked for (emulator-wide, across reconnects). */
+  consumeFault(key: string): boolean;
+}
 
 export interface PlannedResponse {
   plan: Plan;
@@ -43,13 +61,13 @@ export interface PlannedResponse {
 
 export class ResponsePlanner {
   readonly #ctx: SessionContext;
-  readonly #takeUnansweredTurn: () => UserTurnRecord | null;
+  readonly #hooks: PlannerHooks;
   #pendingToolReply: PendingToolReply | null = null;
 
   /** `takeUnansweredTurn` is only called when no complete tool reply is pending. */
-  constructor(ctx: SessionContext, takeUnansweredTurn: () => UserTurnRecord | null) {
+  constructor(ctx: SessionContext, hooks: PlannerHooks) {
     this.#ctx = ctx;
-    this.#takeUnansweredTurn = takeUnansweredTurn;
+    this.#hooks = hooks;
   }
 
   /** After a response made these calls: the next response waits for their outputs. */
@@ -76,6 +94,13 @@ export class ResponsePlanner {
   }
 
   plan(request: ResponseRequest): PlannedResponse {
+    const planned = this.#plan(request);
+    const { fault } = planned.plan;
+    if (fault && planned.turn) this.#hooks.restoreTurn(planned.turn);
+    return planned;
+  }
+
+  #plan(request: ResponseRequest): PlannedResponse & { turn?: UserTurnRecord } {
     const scenario = this.#ctx.scenario();
     const allowCalls = this.#toolChoiceAllowsCalls(request);
 
@@ -84,19 +109,27 @@ export class ResponsePlanner {
       ctx: TemplateContext,
       ruleId: string | null,
     ): Plan => {
+      const extras: PlanExtras = {};
+      if (actions.fault && this.#hooks.consumeFault(ruleId ?? 'fallback')) {
+        extras.fault = actions.fault;
+      }
+      if (actions.rate_limits) extras.rateLimits = actions.rate_limits;
       const calls = functionCalls(actions.function_call);
       if (calls.length > 0 && allowCalls) {
+        const preamble = sayText(actions.preamble);
         return {
           kind: 'function_calls',
+          ...(preamble !== undefined ? { preamble: applyTemplate(preamble, ctx) } : {}),
           calls: calls.map((c) => ({
             name: c.name,
             arguments: JSON.stringify(applyArgumentTemplate(c.arguments, ctx)),
           })),
           followUp: { actions, ctx, ruleId },
+          ...extras,
         };
       }
       const say = sayText(actions.say) ?? sayText(scenario.fallback.say) ?? 'OK.';
-      return { kind: 'message', text: applyTemplate(say, ctx) };
+      return { kind: 'message', text: applyTemplate(say, ctx), ...extras };
     };
 
     const pending = this.#pendingToolReply;
@@ -106,6 +139,15 @@ export class ResponsePlanner {
         ...pending.ctx,
         outputs: pending.calls.map((c) => pending.outputs.get(c.callId) ?? ''),
       };
+      // Chained calls: `then` answers the outputs, possibly with more calls.
+      const { then } = pending.actions;
+      if (then !== undefined) {
+        return {
+          plan: fromActions(then, ctx, pending.ruleId),
+          source: 'tool_reply',
+          ruleId: pending.ruleId,
+        };
+      }
       const say = sayText(pending.actions.say);
       if (say !== undefined) {
         return {
@@ -127,18 +169,19 @@ export class ResponsePlanner {
       );
     }
 
-    const turn = this.#takeUnansweredTurn();
+    const turn = this.#hooks.takeUnansweredTurn();
     if (turn) {
       const match = matchUserTurn(scenario, { index: turn.index, text: turn.text });
       if (match) {
         const ctx = { captures: match.captures, text: turn.text };
         const ruleId = match.rule.id ?? `rules[${match.index}]`;
-        return { plan: fromActions(match.rule, ctx, ruleId), source: 'rule', ruleId };
+        return { plan: fromActions(match.rule, ctx, ruleId), source: 'rule', ruleId, turn };
       }
       return {
         plan: fromActions(scenario.fallback, { captures: [], text: turn.text }, null),
         source: 'fallback',
         ruleId: null,
+        turn,
       };
     }
 

@@ -35,15 +35,65 @@ export const matchSchema = z.union([
   z.strictObject({ instructions: regexSource, flags: regexFlags.optional() }),
 ]);
 
+/**
+ * A bad day, acted out once per rule (per emulator, across reconnects); the response after it
+ * answers the same turn normally. See README "Fault actions".
+ */
+export const faultSchema = z.discriminatedUnion('type', [
+  /** `response.done` with `status: "failed"` and no output. */
+  z.strictObject({ type: z.literal('failed') }),
+  /** Part of the answer, then `response.done` with `status: "incomplete"` and the reason. */
+  z.strictObject({
+    type: z.literal('incomplete'),
+    reason: z.enum(['max_output_tokens', 'content_filter']),
+  }),
+  /** An `error` event of type `server_error`, then `response.done` failed. */
+  z.strictObject({ type: z.literal('server_error') }),
+  /** `response.create` refused with `conversation_already_has_active_response`. */
+  z.strictObject({ type: z.literal('already_active') }),
+  /** The socket drops (TCP, no close frame) `afterMs` into the answer. */
+  z.strictObject({ type: z.literal('drop'), afterMs: z.number().int().nonnegative().default(300) }),
+  /** `session_expired` and a 1001 close `afterMs` into the answer. */
+  z.strictObject({
+    type: z.literal('session_expired'),
+    afterMs: z.number().int().nonnegative().default(300),
+  }),
+]);
+
+/** `rate_limits.updated` sent at the start of the response (e.g. near zero remaining). */
+export const rateLimitsSchema = z.strictObject({
+  requests: z.number().int().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+});
+
 const actionsShape = {
   function_call: z.union([functionCallActionSchema, z.array(functionCallActionSchema).min(1)]),
   say: sayActionSchema,
+  /** Spoken in the same response, before the function call(s). */
+  preamble: sayActionSchema,
+  fault: faultSchema,
+  rate_limits: rateLimitsSchema,
 };
+
+/** What answers after the tool outputs instead of `say`: more calls (chained) and/or speech. */
+export const thenSchema = z
+  .strictObject({
+    function_call: actionsShape.function_call.optional(),
+    say: actionsShape.say.optional(),
+    preamble: actionsShape.preamble.optional(),
+  })
+  .refine((a) => a.function_call !== undefined || a.say !== undefined, {
+    message: '`then` needs `say` and/or `function_call`',
+  });
 
 export const actionsSchema = z
   .strictObject({
     function_call: actionsShape.function_call.optional(),
     say: actionsShape.say.optional(),
+    preamble: actionsShape.preamble.optional(),
+    then: thenSchema.optional(),
+    fault: actionsShape.fault.optional(),
+    rate_limits: actionsShape.rate_limits.optional(),
   })
   .refine((a) => a.function_call !== undefined || a.say !== undefined, {
     message: 'needs `say` and/or `function_call`',
@@ -58,6 +108,10 @@ export const ruleSchema = z
     transcript: z.string().optional(),
     function_call: actionsShape.function_call.optional(),
     say: actionsShape.say.optional(),
+    preamble: actionsShape.preamble.optional(),
+    then: thenSchema.optional(),
+    fault: actionsShape.fault.optional(),
+    rate_limits: actionsShape.rate_limits.optional(),
   })
   .refine(
     (r) => r.function_call !== undefined || r.say !== undefined || r.transcript !== undefined,
@@ -72,8 +126,13 @@ export const ruleSchema = z
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
-  /** `realtime`: one 50 ms audio chunk every 50 ms; `fast`: as fast as the socket takes them. */
-  audioPacing: z.enum(['realtime', 'fast']).default('realtime'),
+  /**
+   * `realtime`: one 50 ms audio chunk every 50 ms; `fast`: as fast as the socket takes them;
+   * `burst`: `burstFactor` times faster than real time, `response.done` right after the last
+   * delta (OpenAI: "the server will produce audio faster than realtime").
+   */
+  audioPacing: z.enum(['realtime', 'fast', 'burst']).default('realtime'),
+  burstFactor: z.number().min(1).default(4),
   /** Delay before the first content of each response (time to first token). */
   responseDelayMs: z.number().int().nonnegative().default(0),
   msPerChar: z.number().positive().default(60),
@@ -93,6 +152,8 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioRule = z.output<typeof ruleSchema>;
 export type ScenarioActions = z.output<typeof actionsSchema>;
 export type FunctionCallAction = z.output<typeof functionCallActionSchema>;
+export type Fault = z.output<typeof faultSchema>;
+export type RateLimits = z.output<typeof rateLimitsSchema>;
 
 export function parseScenario(input: unknown): Scenario {
   const result = scenarioSchema.safeParse(input);

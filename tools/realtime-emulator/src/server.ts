@@ -8,7 +8,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Dialect } from './protocol.js';
 import { parseScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import type { EmulatorSessionInfo } from './records.js';
+import {
+  describeProfile,
+  resolveProfile,
+  type ProfileInput,
+  type TimingProfile,
+} from './profile.js';
 import type { AudioPacing } from './response-stream.js';
+import { energyVadFactory, type TurnVadFactory } from './vad.js';
 import { DEFAULT_MAX_SESSION_MS, EmulatorSession, type ConnectionInfo } from './session.js';
 
 export interface RealtimeEmulatorOptions {
@@ -35,6 +42,18 @@ export interface RealtimeEmulatorOptions {
    * 1001, as OpenAI does. Default 60 minutes (OpenAI's limit); tests compress it.
    */
   maxSessionMs?: number;
+  /**
+   * Timing profile: `ideal` (default: no added delays, synchronous transcription) or `realistic`
+   * (seeded model/network delays, async transcription, burst audio, model VAD). See profile.ts.
+   */
+  profile?: ProfileInput;
+  /** Seed of the profile's draws (default 1). */
+  seed?: number;
+  /**
+   * The model VAD used when the profile asks for one (silero-vad.ts: `createSileroVadFactory()`).
+   * Without it such a profile falls back to the energy VAD, and `profileDescription` says so.
+   */
+  modelVad?: TurnVadFactory;
 }
 
 /** A client event as received, in arrival order. */
@@ -68,6 +87,10 @@ export interface RealtimeEmulator {
   /** Every server event sent, in order (live array). */
   readonly serverEvents: readonly RecordedServerEvent[];
   readonly scenario: Scenario;
+  /** The timing profile in effect, with its seed. */
+  readonly profile: TimingProfile;
+  /** One line naming the profile, its ranges and the VAD (for startup lines and bench output). */
+  readonly profileDescription: string;
   sessions(): EmulatorSessionInfo[];
   /** Resolves with the first recorded client event (past or future) matching the predicate. */
   waitFor(
@@ -115,6 +138,17 @@ export async function createRealtimeEmulator(
   let refusing = false;
   let seq = 0;
   const maxEvents = options.maxRecordedEvents ?? Infinity;
+  const profile = resolveProfile(options.profile, options.seed ?? 1);
+  const useModelVad = profile.vad === 'model' && options.modelVad !== undefined;
+  const vadFactory = useModelVad ? options.modelVad! : energyVadFactory;
+  const vadLabel = useModelVad
+    ? 'end of speech by a model VAD (Silero)'
+    : profile.vad === 'model'
+      ? 'end of speech by the ENERGY VAD (no model VAD supplied)'
+      : 'end of speech by the energy VAD';
+  const profileDescription = describeProfile(profile, vadLabel);
+  const usedFaults = new Set<string>();
+  let sessionCount = 0;
   const now = options.now ?? Date.now;
   const maxSessionMs = options.maxSessionMs ?? DEFAULT_MAX_SESSION_MS;
   if (!(maxSessionMs > 0)) throw new Error(`maxSessionMs must be positive (got ${maxSessionMs})`);
@@ -211,8 +245,16 @@ export async function createRealtimeEmulator(
       const session = new EmulatorSession(ws, conn, {
         logger: log,
         scenario: () => scenario,
-        audioPacing: () => options.audioPacing ?? scenario.audioPacing,
+        audioPacing: () => options.audioPacing ?? profile.pacing ?? scenario.audioPacing,
         maxSessionMs,
+        profile,
+        sessionIndex: sessionCount++,
+        vadFactory,
+        consumeFault: (key) => {
+          if (usedFaults.has(key)) return false;
+          usedFaults.add(key);
+          return true;
+        },
         onClientEvent: (sessionId, type, event) => {
           const rec: RecordedClientEvent = {
             seq: ++seq,
@@ -297,12 +339,15 @@ export async function createRealtimeEmulator(
     get scenario() {
       return scenario;
     },
+    profile,
+    profileDescription,
     sessions: () => sessions.map((s) => s.info()),
     waitFor: (predicate, timeoutMs = 5000) => waitOn(events, 'client', predicate, timeoutMs),
     waitForServerEvent: (predicate, timeoutMs = 5000) =>
       waitOn(serverEvents, 'server', predicate, timeoutMs),
     setScenario(next) {
       scenario = parseScenario(next);
+      usedFaults.clear();
       log.info({ scenario: scenario.name ?? null }, 'scenario replaced');
     },
     dropConnections() {

@@ -23,11 +23,13 @@ import {
   type Dialect,
   type SessionConfig,
 } from './protocol.js';
-import type { EmulatorSessionInfo } from './records.js';
+import { createJitter, OrderedDelay, type Jitter, type TimingProfile } from './profile.js';
+import type { EmulatorSessionInfo, ViolationRecord } from './records.js';
 import { ResponsePlanner } from './response-planner.js';
 import { ResponseStream, type AudioPacing } from './response-stream.js';
 import type { Scenario } from './scenario.js';
 import type { Json, SessionContext } from './session-context.js';
+import type { TurnVadFactory } from './vad.js';
 import type { GaServerEvent, ServerEventBody } from './wire-types.js';
 
 /** OpenAI's documented maximum duration of a Realtime session. */
@@ -44,6 +46,13 @@ export interface SessionHooks {
   onClose(sessionId: string): void;
   /** Maximum duration of the session (ms): then `session_expired` and a close. */
   maxSessionMs: number;
+  /** The timing profile; each session draws from its own seeded stream. */
+  profile: TimingProfile;
+  /** 0-based index of this connection on the emulator (the seed of its draws). */
+  sessionIndex: number;
+  vadFactory: TurnVadFactory;
+  /** True the first time the fault of rule `key` is asked for (emulator-wide). */
+  consumeFault(key: string): boolean;
 }
 
 export interface ConnectionInfo {
@@ -70,6 +79,11 @@ export class EmulatorSession {
   readonly #planner: ResponsePlanner;
   readonly #responses: ResponseStream;
   readonly #inputAudio: InputAudioBuffer;
+  readonly #jitter: Jitter;
+  /** Network delay of each direction (the realistic profile); synchronous when zero. */
+  readonly #inbound = new OrderedDelay();
+  readonly #outbound = new OrderedDelay();
+  readonly #violations: ViolationRecord[] = [];
 
   constructor(ws: WebSocket, conn: ConnectionInfo, hooks: SessionHooks) {
     this.#ws = ws;
@@ -77,8 +91,19 @@ export class EmulatorSession {
     this.#hooks = hooks;
     this.#log = hooks.logger.child({ sessionId: this.id });
     this.#config = defaultSessionConfig(conn.model, conn.dialect);
+    this.#jitter = createJitter(hooks.profile, hooks.sessionIndex);
 
     const ctx: SessionContext = {
+      jitter: this.#jitter,
+      flag: (v) => {
+        this.#log.warn(v, 'client violation');
+        this.#violations.push({ ...v, at: Date.now() });
+      },
+      endConnection: (how) => {
+        this.#log.info({ how }, 'fault: ending the connection');
+        if (how === 'drop') this.#ws.terminate();
+        else this.#expire();
+      },
       log: this.#log,
       dialect: conn.dialect,
       config: () => this.#config,
@@ -91,14 +116,23 @@ export class EmulatorSession {
     this.#conversation = new Conversation(ctx, (callId, output) =>
       this.#planner.receiveToolOutput(callId, output),
     );
-    this.#planner = new ResponsePlanner(ctx, () => this.#conversation.takeUnansweredTurn());
+    this.#planner = new ResponsePlanner(ctx, {
+      takeUnansweredTurn: () => this.#conversation.takeUnansweredTurn(),
+      restoreTurn: (turn) => this.#conversation.restoreTurn(turn),
+      consumeFault: (key) => hooks.consumeFault(key),
+    });
     this.#responses = new ResponseStream(ctx, {
       conversation: this.#conversation,
       planner: this.#planner,
       audioPacing: () => hooks.audioPacing(),
       conversationId: newId('conv'),
     });
-    this.#inputAudio = new InputAudioBuffer(ctx, this.#conversation, this.#responses);
+    this.#inputAudio = new InputAudioBuffer(
+      ctx,
+      this.#conversation,
+      this.#responses,
+      hooks.vadFactory,
+    );
 
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('close', () => this.#onClose());
@@ -137,6 +171,7 @@ export class EmulatorSession {
       functionCalls: [...this.#conversation.functionCalls],
       functionCallOutputs: [...this.#conversation.functionCallOutputs],
       inputAudioMs: this.#inputAudio.inputAudioMs,
+      violations: [...this.#violations],
     });
   }
 
@@ -154,8 +189,11 @@ export class EmulatorSession {
     const full = { ...event, event_id: newId('event') } as GaServerEvent;
     const wire = this.#conn.dialect === 'beta' ? toBetaEvent(full, this.#config) : full;
     if (!wire) return;
-    this.#hooks.onServerEvent(this.id, wire as unknown as Json);
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(wire));
+    // Built now (the session's state as of now), delivered after the network's one-way delay.
+    this.#outbound.run(this.#jitter.draw(this.#hooks.profile.networkOneWayMs), () => {
+      this.#hooks.onServerEvent(this.id, wire as unknown as Json);
+      if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(wire));
+    });
   }
 
   /** The session limit: OpenAI sends `session_expired`, then closes with 1001 and the message. */
@@ -164,7 +202,10 @@ export class EmulatorSession {
     this.#log.info({ maxSessionMs: this.#hooks.maxSessionMs }, 'session hit its maximum duration');
     this.#responses.abandonOnClose();
     this.#sendError(sessionExpired(this.#hooks.maxSessionMs));
-    this.#ws.close(SESSION_EXPIRED_CLOSE_CODE, sessionExpiredMessage(this.#hooks.maxSessionMs));
+    // After the error has gone out (it may wait for the network delay).
+    this.#outbound.run(0, () =>
+      this.#ws.close(SESSION_EXPIRED_CLOSE_CODE, sessionExpiredMessage(this.#hooks.maxSessionMs)),
+    );
   }
 
   #sendError(error: RealtimeErrorBody): void {
@@ -176,12 +217,22 @@ export class EmulatorSession {
     if (this.#closedAt !== null) return;
     clearTimeout(this.#expiryTimer);
     this.#closedAt = Date.now();
+    this.#inbound.close();
+    this.#outbound.close();
+    this.#inputAudio.cancelPending();
     this.#responses.abandonOnClose();
     this.#log.info('session closed');
     this.#hooks.onClose(this.id);
   }
 
   #onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    // The client's events reach the model after the network's one-way delay, in order.
+    this.#inbound.run(this.#jitter.draw(this.#hooks.profile.networkOneWayMs), () =>
+      this.#handleMessage(data, isBinary),
+    );
+  }
+
+  #handleMessage(data: WebSocket.RawData, isBinary: boolean): void {
     const text = Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')
       : Buffer.from(data as ArrayBuffer).toString('utf8');

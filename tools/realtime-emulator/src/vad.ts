@@ -99,3 +99,30 @@ export class EnergyVad {
     return events;
   }
 }
+
+/** A turn-taking VAD as the input buffer uses it: events arrive through the callback. */
+export interface TurnVad {
+  push(samples: Int16Array): void;
+  reset(): void;
+  skip(ms: number): void;
+  close(): void;
+}
+
+/**
+ * Builds the VAD of one session. The energy VAD is the default (cheap: load tests use it); a model
+ * VAD (silero-vad.ts) can be supplied for the realistic profile. Events must carry the audio clock
+ * (ms of input audio since the first append), not wall time.
+ */
+export type TurnVadFactory = (opts: EnergyVadOptions, onEvent: (ev: VadEvent) => void) => TurnVad;
+
+export const energyVadFactory: TurnVadFactory = (opts, onEvent) => {
+  const vad = new EnergyVad(opts);
+  return {
+    push: (samples) => {
+      for (const ev of vad.push(samples)) onEvent(ev);
+    },
+    reset: () => vad.reset(),
+    skip: (ms) => vad.skip(ms),
+    close: () => undefined,
+  };
+};

@@ -22,6 +22,7 @@ export type AssistantContent = Ga.RealtimeConversationItemAssistantMessage.Conte
 export type UserContent = Ga.RealtimeConversationItemUserMessage.Content;
 export type RealtimeResponse = Ga.RealtimeResponse;
 export type RealtimeResponseUsage = Ga.RealtimeResponseUsage;
+export type RealtimeResponseStatus = Ga.RealtimeResponseStatus;
 export type RealtimeError = Ga.RealtimeError;
 export type AudioFormat = Ga.RealtimeAudioFormats;
 export type TurnDetectionConfig = Ga.RealtimeAudioInputTurnDetection;

@@ -42,4 +42,13 @@ export type { SipCallerLogger } from './logger.js';
 export type { SipTimers } from './transaction.js';
 export type { TlsOptions } from './tls-transport.js';
 export type { SdesCrypto } from './sdes.js';
+export {
+  AUDIBLE_DBFS,
+  loadUtterance,
+  speakTurn,
+  trimTrailingSilence,
+  waitForAudible,
+  waitForQuiet,
+  type SpokenTurn,
+} from './turns.js';
 export { encodeWav, parseWav, readWav8k, writeWav, type WavData } from './wav.js';

@@ -38,4 +38,17 @@ describe('AgentJoinWarning', () => {
     rerender(<AgentJoinWarning waiting={false} roomName="qa-1" />);
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
+
+  it('stays quiet while the session waits in the call queue, and counts again after it', () => {
+    const { rerender } = render(<AgentJoinWarning waiting queued={false} roomName="qa-1" />);
+    act(() => vi.advanceTimersByTime(2_000));
+    rerender(<AgentJoinWarning waiting queued roomName="qa-1" />);
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    rerender(<AgentJoinWarning waiting queued={false} roomName="qa-1" />);
+    act(() => vi.advanceTimersByTime(9_999));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    act(() => vi.advanceTimersByTime(1));
+    expect(screen.getByRole('alert')).toBeInTheDocument();
+  });
 });

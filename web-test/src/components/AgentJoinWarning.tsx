@@ -1,19 +1,24 @@
-// Shown when the agent has not joined 10 s after the tester did: what to check.
+// Shown when the agent has not joined 10 s after the tester did: what to check. Not while the
+// session waits in the switchboard's call queue (every agent busy): that wait is expected, and
+// the 10 s start again if the queue lets the session go without an agent.
 import { AGENT_JOIN_TIMEOUT_MS, useAgentJoinTimeout } from '../hooks/useAgentJoinTimeout';
 
 export interface AgentJoinWarningProps {
   /** In the room, and no agent has joined yet. */
   waiting: boolean;
+  /** The switchboard reports the session waiting in its call queue. */
+  queued?: boolean;
   roomName?: string | undefined;
   timeoutMs?: number;
 }
 
 export function AgentJoinWarning({
   waiting,
+  queued = false,
   roomName,
   timeoutMs = AGENT_JOIN_TIMEOUT_MS,
 }: AgentJoinWarningProps) {
-  const expired = useAgentJoinTimeout(waiting, timeoutMs);
+  const expired = useAgentJoinTimeout(waiting && !queued, timeoutMs);
   if (!expired) return null;
   return (
     <div className="notice notice-warning" role="alert">

@@ -74,6 +74,8 @@ export interface LiveAgentStatusProps {
   /** When the tester's session started and when the agent joined (epoch ms), if it did. */
   startedAt: number | undefined;
   agentJoinedAt: number | undefined;
+  /** Waiting in the switchboard's call queue: no agent yet, and none is missing. */
+  queued?: boolean;
 }
 
 export function LiveAgentStatus({
@@ -81,6 +83,7 @@ export function LiveAgentStatus({
   roomName,
   startedAt,
   agentJoinedAt,
+  queued = false,
 }: LiveAgentStatusProps) {
   const { agent, state, audioTrack } = useVoiceAssistant();
   const everJoined = agentJoinedAt !== undefined;
@@ -93,7 +96,13 @@ export function LiveAgentStatus({
       state={display}
       joinedAfterMs={everJoined && startedAt !== undefined ? agentJoinedAt - startedAt : undefined}
       visualizer={<BarVisualizer state={state} track={audioTrack} barCount={7} />}
-      warning={<AgentJoinWarning waiting={!connecting && !everJoined} roomName={roomName} />}
+      warning={
+        <AgentJoinWarning
+          waiting={!connecting && !everJoined}
+          queued={queued}
+          roomName={roomName}
+        />
+      }
     />
   );
 }

@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseAgentEvent } from '@ecommerce-voicebot/contracts';
 import {
+  currentQueue,
   emptyRecord,
   orderTranscript,
   recordReducer,
@@ -12,6 +13,7 @@ import {
   type SessionRecord,
 } from '../record';
 import { LatencyPanel } from './LatencyPanel';
+import { QueueStatus } from './QueueStatus';
 import { RecordDownload } from './RecordDownload';
 import { ToolInspector } from './ToolInspector';
 import { Transcript } from './Transcript';
@@ -36,7 +38,20 @@ const actions: RecordAction[] = [
     identity: 'tester-1',
     serverUrl: 'ws://lk',
   },
+  // Every agent was busy: the switchboard's voice tells the place in line as it moves up.
+  agentEvent(
+    { type: 'queue', v: 1, at: t0 + 300, state: 'waiting', position: 2, waitedMs: 0 },
+    t0 + 310,
+  ),
+  agentEvent(
+    { type: 'queue', v: 1, at: t0 + 500, state: 'waiting', position: 1, waitedMs: 200 },
+    t0 + 510,
+  ),
   { type: 'agent_joined', identity: 'agent-AJ_1', at: t0 + 800 },
+  agentEvent(
+    { type: 'queue', v: 1, at: t0 + 850, state: 'connected', position: 2, waitedMs: 12_345 },
+    t0 + 860,
+  ),
   agentEvent({ type: 'agent_state', v: 1, at: t0 + 900, state: 'speaking' }, t0 + 910),
   {
     type: 'transcript',
@@ -108,9 +123,11 @@ describe('RecordDownload', () => {
         <Transcript entries={transcript} startedAt={record.startedAt} />
         <ToolInspector calls={record.toolCalls} />
         <LatencyPanel turns={record.latency} />
+        <QueueStatus queue={currentQueue(record.queue)} now={() => t0 + 20_000} />
         <RecordDownload record={record} onSave={onSave} now={() => t0 + 20_000} />
       </>,
     );
+    expect(screen.getByRole('status')).toHaveTextContent('Waited 12 s in queue (position 2)');
 
     const shownLines = screen
       .getAllByRole('listitem')
@@ -169,6 +186,11 @@ describe('RecordDownload', () => {
       callEnded: { reason: 'agent_ended_call', at: t0 + 12_000 },
       dtmf: [{ digit: '#', code: 11, at: t0 + 9_000 }],
     });
+    expect(saved.queue).toEqual([
+      { at: t0 + 300, state: 'waiting', position: 2, waitedMs: 0, receivedAt: t0 + 310 },
+      { at: t0 + 500, state: 'waiting', position: 1, waitedMs: 200, receivedAt: t0 + 510 },
+      { at: t0 + 850, state: 'connected', position: 2, waitedMs: 12_345, receivedAt: t0 + 860 },
+    ]);
     expect(saved.agentStates).toHaveLength(5);
     expect(text).not.toContain('+1415');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { concatPcm16, silence, tone } from '@ecommerce-voicebot/sip-caller';
-import { trimTrailingSilence } from './phone-turns.js';
+import { concatPcm16, silence, tone } from './audio.js';
+import { trimTrailingSilence } from './turns.js';
 
 describe('trimTrailingSilence', () => {
   it('cuts the quiet packets after the speech, keeping leading silence', () => {

@@ -1,12 +1,9 @@
-// What the voice benchmarks' callers do: speak a turn, notice the agent's answer start and end.
-// Listens to packets as they arrive (Call.received() copies every packet of the call each time).
-import {
-  readWav8k,
-  rmsDbfs,
-  type Call,
-  PACKET_MS,
-  SAMPLES_PER_PACKET,
-} from '@ecommerce-voicebot/sip-caller';
+// What a caller in a conversation does (the voice benchmarks' and the smoke test's): speak a turn,
+// notice the agent's answer start and end. Listens to packets as they arrive (Call.received()
+// copies every packet of the call each time).
+import { PACKET_MS, rmsDbfs, SAMPLES_PER_PACKET } from './audio.js';
+import type { Call } from './call-api.js';
+import { readWav8k } from './wav.js';
 
 /** Quieter than this is silence (the emulator's voice is about -20 dBFS). */
 export const AUDIBLE_DBFS = -45;

@@ -1,0 +1,165 @@
+// Starting the runner's services, shared by the whole stack (stack.ts) and a worker-only host
+// (worker-host.ts): each service in its own process group with only its own secrets, and the
+// services both roles run (the MCP server, the offline Realtime emulator, the agent worker).
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
+import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
+import { serviceEnv, type Service } from './service-env.js';
+
+export const PORTS = Object.freeze({
+  redis: 6379,
+  livekit: 7880,
+  sip: 5060,
+  sipTls: 5061,
+  sipHealth: 8082,
+  mcp: 3001,
+  switchboard: 8083,
+  emulator: 8089,
+  agentHealth: 8081,
+  tokenApi: 3000,
+});
+
+export interface ServiceStarter {
+  readonly root: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Every process started, in start order. */
+  readonly started: ManagedProcess[];
+  start(
+    name: Service,
+    command: string,
+    args: string[],
+    extraEnv?: NodeJS.ProcessEnv,
+    references?: readonly string[],
+  ): ManagedProcess;
+  /** Stops every process, last started first. */
+  stopAll(): Promise<void>;
+  /** A line of the runner's own (not a service's). */
+  note(line: string): void;
+}
+
+export function createServiceStarter(options: {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  onLine?: (line: string) => void;
+}): ServiceStarter {
+  const started: ManagedProcess[] = [];
+  return {
+    root: options.root,
+    env: options.env,
+    started,
+    start(name, command, args, extraEnv = {}, references = []) {
+      const managed = startProcess({
+        name,
+        command,
+        args,
+        cwd: options.root,
+        env: serviceEnv(name, options.env, extraEnv, references),
+        onLine: options.onLine,
+      });
+      started.push(managed);
+      return managed;
+    },
+    async stopAll() {
+      // Reverse order: the agent leaves its rooms before the server goes away.
+      for (const managed of [...started].reverse()) await managed.stop();
+    },
+    note: options.onLine ?? ((line: string) => process.stdout.write(`${line}\n`)),
+  };
+}
+
+const tsx = (starter: ServiceStarter) => join(starter.root, 'node_modules/.bin/tsx');
+
+/** The MCP server on loopback; resolves with its URL once it is healthy. */
+export async function startMcpServer(starter: ServiceStarter): Promise<string> {
+  const mcp = starter.start('mcp', tsx(starter), [
+    'mcp/src/main.ts',
+    '--http',
+    '--port',
+    String(PORTS.mcp),
+    '--host',
+    '127.0.0.1',
+  ]);
+  await waitForHttp(`http://127.0.0.1:${PORTS.mcp}/healthz`, {
+    timeoutMs: 60_000,
+    process: mcp,
+    what: 'the MCP server',
+  });
+  return `http://127.0.0.1:${PORTS.mcp}/mcp`;
+}
+
+/** The offline Realtime emulator on loopback; resolves with the base URL the agent uses. */
+export async function startEmulator(starter: ServiceStarter): Promise<string> {
+  const emulator = starter.start('emulator', tsx(starter), [
+    'tools/realtime-emulator/src/main.ts',
+    '--port',
+    String(PORTS.emulator),
+    '--host',
+    '127.0.0.1',
+  ]);
+  await waitForHttp(`http://127.0.0.1:${PORTS.emulator}/healthz`, {
+    timeoutMs: 20_000,
+    process: emulator,
+    what: 'the Realtime emulator',
+  });
+  return `http://127.0.0.1:${PORTS.emulator}/v1`;
+}
+
+/** The agents framework's warm pool: AGENT_NUM_IDLE_PROCESSES, else min(cores, 4) in production. */
+export function warmPoolSize(setting: string | undefined): number {
+  const configured = Number(setting);
+  return Number.isInteger(configured) && configured >= 1
+    ? configured
+    : Math.min(availableParallelism(), 4);
+}
+
+/** A line the agent worker logs (pino JSON) when one more job process is warm. */
+export function isWarmProcessLine(line: string): boolean {
+  return line.includes(`"msg":"${JOB_PROCESS_WARM_MESSAGE}"`);
+}
+
+export interface AgentWorkerOptions {
+  /** livekit-server's WebSocket URL, as this host reaches it. */
+  livekitUrl: string;
+  mcpUrl: string;
+  /** Offline: the Realtime emulator's base URL instead of OpenAI. */
+  emulatorUrl?: string;
+  /** Return once registered, before the warm pool is up (tests of calls during warm-up). */
+  skipWarmWait?: boolean;
+}
+
+/**
+ * The agent worker; resolves once it is registered with livekit-server and its warm job
+ * processes are up (or 60 s passed).
+ */
+export async function startAgentWorker(
+  starter: ServiceStarter,
+  options: AgentWorkerOptions,
+): Promise<ManagedProcess> {
+  const agent = starter.start('agent', tsx(starter), ['agent/src/main.ts', 'start'], {
+    LIVEKIT_URL: options.livekitUrl,
+    MCP_URL: options.mcpUrl,
+    // Its health page shows the agent name and job count: loopback only.
+    AGENT_HTTP_HOST: '127.0.0.1',
+    AGENT_HTTP_PORT: String(PORTS.agentHealth),
+    ...(options.emulatorUrl !== undefined
+      ? { AGENT_MODE: 'offline', OPENAI_BASE_URL: options.emulatorUrl }
+      : {}),
+  });
+  // 200 once the worker's connection to livekit-server is open (it registers right then).
+  await waitForHttp(`http://127.0.0.1:${PORTS.agentHealth}/`, {
+    timeoutMs: 60_000,
+    process: agent,
+    what: 'the agent worker',
+  });
+  if (options.skipWarmWait === true) return agent;
+  // Registered is not ready: the framework warms its job processes one at a time, and a call
+  // that shares the machine with them greets late. Wait for the warm pool (or say why not).
+  const pool = warmPoolSize(starter.env.AGENT_NUM_IDLE_PROCESSES);
+  const warm = await agent.waitForLines(isWarmProcessLine, pool, 60_000);
+  if (!warm)
+    starter.note(
+      `[stack] the agent's ${pool} job processes were not all warm after 60 s; going on`,
+    );
+  return agent;
+}
