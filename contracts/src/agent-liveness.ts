@@ -7,15 +7,15 @@
 /** The participant attribute an agent increments every {@link AGENT_HEARTBEAT_INTERVAL_MS}. */
 export const AGENT_HEARTBEAT_ATTRIBUTE = 'voicebot.heartbeat';
 
-export const AGENT_HEARTBEAT_INTERVAL_MS = 1_000;
+export const AGENT_HEARTBEAT_INTERVAL_MS = 500;
 
 /**
- * An agent whose heartbeat has not moved for this long counts as gone. Three beats: a job process
- * that misses that many is not serving its caller either (on a 2-core box loaded far past its
- * capacity, job processes were seen stalled for 2 s at most). Should a stalled agent be taken for
- * dead all the same, it is replaced: the caller is greeted again, never left alone.
+ * An agent whose heartbeat has not moved for this long counts as gone: five beats. A job process
+ * whose event loop stalls that long is not serving its caller either (the longest stall seen on a
+ * loaded 2-core box at call start was 1.3 s; 2.2 s far past its capacity). Should a stalled agent
+ * be taken for dead all the same, it is replaced: the caller is greeted again, never left alone.
  */
-export const AGENT_HEARTBEAT_STALE_MS = 3_000;
+export const AGENT_HEARTBEAT_STALE_MS = 2_500;
 
 /** Dispatch metadata of the agent sent to a caller whose agent was lost mid-call. */
 export function takeoverDispatchMetadata(): string {
