@@ -85,9 +85,11 @@ describe('INVITE client transaction', () => {
     const first = serializeSipMessage(invites[0]?.message as SipMessage).toString();
     for (const r of invites) expect(serializeSipMessage(r.message).toString()).toBe(first);
     const gaps = invites.slice(1).map((r, i) => r.at - (invites[i]?.at ?? 0));
-    // Intervals T1, 2*T1, 4*T1, ... (timers may fire late under load, never much early).
+    // Intervals T1, 2*T1, 4*T1, ... Timers may fire late under load, never early, but these are
+    // arrival times at the UAS: a retransmission that arrived late (a busy receiving loop) shortens
+    // the gap to the next one (a clean-clone run saw 17 ms for T1 = 20 ms), hence 10 ms of slack.
     gaps.forEach((gap, i) => {
-      expect(gap).toBeGreaterThanOrEqual(T1 * 2 ** i - 2);
+      expect(gap).toBeGreaterThanOrEqual(T1 * 2 ** i - 10);
       expect(gap).toBeLessThan(T1 * 2 ** i + 150);
     });
     const elapsed = end.at - (invites[0]?.at ?? 0);
