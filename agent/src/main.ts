@@ -19,6 +19,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createCallAdmission, type ServerWithJobs } from './worker/call-load.js';
 import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
 import { createCallRecovery } from './worker/call-recovery.js';
+import { beatingJobOf, createJobHeartbeat, type BeatingJob } from './worker/job-heartbeat.js';
 import { createRecordRetention } from './worker/record-retention.js';
 
 let config;
@@ -58,6 +59,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     );
   }
   const admission = createCallAdmission(settings.maxCalls);
+  // The framework hands its server only to the load function (about every 2.5 s, from before the
+  // first job): the heartbeat reads the running jobs from the latest.
+  let agentServer: ServerWithJobs | undefined;
   cli.runApp(
     new ServerOptions({
       agent: fileURLToPath(import.meta.url),
@@ -66,7 +70,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       port: settings.httpPort,
       // Load is this worker's share of its calls, not CPU, and the worker declines calls past
       // AGENT_MAX_CALLS itself (worker/call-load.ts says why).
-      loadFunc: (server) => admission.loadFunc(server as unknown as ServerWithJobs),
+      loadFunc: (server) => {
+        agentServer = server as unknown as ServerWithJobs;
+        return admission.loadFunc(agentServer);
+      },
       requestFunc: (request) => admission.requestFunc(request),
       loadThreshold: settings.loadThreshold,
       // A job process takes about 4 CPU-seconds to warm: on a small or busy host the framework's
@@ -96,6 +103,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
           dispatch.createDispatch(room, agentName, options),
         deleteRoom: (room) => rooms.deleteRoom(room),
       },
+    }).start();
+    createJobHeartbeat({
+      jobs: () =>
+        (agentServer?.activeJobs ?? [])
+          .map((info) => beatingJobOf(info))
+          .filter((job): job is BeatingJob => job !== undefined),
+      setAttributes: async (room, identity, attributes) => {
+        await rooms.updateParticipant(room, identity, { attributes });
+      },
+      logger: (log() as unknown as Logger).child({ name: 'heartbeat' }),
     }).start();
   }
   // Main process only, like recovery (but without LiveKit): one purge at start and daily for the

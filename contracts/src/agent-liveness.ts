@@ -1,7 +1,8 @@
 // How the switchboard tells a live agent from one whose host died. livekit-server keeps a
 // participant whose process was killed in its room until ICE fails (about 25 s), and livekit-server
-// (OSS) never re-dispatches its job, so the caller would hear silence all that time. Each agent
-// therefore counts a heartbeat in one of its participant attributes; the switchboard reads the
+// (OSS) never re-dispatches its job, so the caller would hear silence all that time. Each agent's
+// heartbeat is therefore a counter in one of its participant attributes, set by its worker's main
+// process through the server API (agent/src/worker/job-heartbeat.ts); the switchboard reads the
 // room's participants and, when an agent's count stops moving, removes it and asks for another.
 
 /** The participant attribute an agent increments every {@link AGENT_HEARTBEAT_INTERVAL_MS}. */
@@ -10,12 +11,13 @@ export const AGENT_HEARTBEAT_ATTRIBUTE = 'voicebot.heartbeat';
 export const AGENT_HEARTBEAT_INTERVAL_MS = 500;
 
 /**
- * An agent whose heartbeat has not moved for this long counts as gone: five beats. A job process
- * whose event loop stalls that long is not serving its caller either (the longest stall seen on a
- * loaded 2-core box at call start was 1.3 s; 2.2 s far past its capacity). Should a stalled agent
- * be taken for dead all the same, it is replaced: the caller is greeted again, never left alone.
+ * An agent whose heartbeat has not moved for this long counts as gone: three beats. The worker's
+ * main process beats, not the job's: a job process's event loop stalls for up to 3 s starting a
+ * call on a loaded 2-core box, while the main process, which moves no audio, keeps time. Should a
+ * live agent be taken for dead all the same, it is replaced: the caller hears the takeover line,
+ * never silence.
  */
-export const AGENT_HEARTBEAT_STALE_MS = 2_500;
+export const AGENT_HEARTBEAT_STALE_MS = 1_500;
 
 /** Dispatch metadata of the agent sent to a caller whose agent was lost mid-call. */
 export function takeoverDispatchMetadata(): string {

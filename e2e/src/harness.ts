@@ -16,7 +16,12 @@ import {
   type Scenario,
   type ScenarioInput,
 } from '@ecommerce-voicebot/realtime-emulator';
-import { createSipCaller, type SipCaller } from '@ecommerce-voicebot/sip-caller';
+import {
+  createSipCaller,
+  firstAudibleMs,
+  type Call,
+  type SipCaller,
+} from '@ecommerce-voicebot/sip-caller';
 import { PORTS, startStack, type Stack } from '@ecommerce-voicebot/stack';
 import { createSpeechSynthesizer, eventually } from '@ecommerce-voicebot/testkit';
 
@@ -243,4 +248,19 @@ export async function callRoom(
     if (participants.some((p) => p.attributes['sip.phoneNumber'] === from)) return room.name;
   }
   return undefined;
+}
+
+/** When a call was answered and when its caller first heard something after that (epoch ms). */
+export async function answeredAndHeard(
+  call: Call,
+  timeoutMs = 10_000,
+  what = 'audio',
+): Promise<{ answeredAt: number; heardAt: number }> {
+  const answered = await call.answered;
+  const heardAt = await eventually(
+    () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
+    timeoutMs,
+    what,
+  );
+  return { answeredAt: answered.at, heardAt };
 }

@@ -32,6 +32,10 @@ const schema = z.object({
     maxLength: z.coerce.number().int().min(0, { error: 'must be 0 or more' }),
     maxWaitMs: positive,
   }),
+  /** Callers whose agent has not spoken this long after their audio hear the welcome line; 0: off. */
+  welcome: z.object({
+    afterMs: z.coerce.number().int().min(0, { error: 'must be 0 or more' }),
+  }),
   lineDown: z.object({
     afterMs: positive,
     transferTo: z
@@ -62,6 +66,7 @@ const SOURCES: Record<string, string> = {
   agentName: 'AGENT_NAME',
   'queue.maxLength': 'QUEUE_MAX_LENGTH',
   'queue.maxWaitMs': 'QUEUE_MAX_WAIT_SECONDS',
+  'welcome.afterMs': 'WELCOME_AFTER_SECONDS',
   'lineDown.afterMs': 'AGENT_WAIT_SECONDS',
   'lineDown.transferTo': 'TRANSFER_TO',
   logLevel: 'LOG_LEVEL',
@@ -97,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SwitchboardConfig {
       maxLength: value(env, 'QUEUE_MAX_LENGTH') ?? 10,
       maxWaitMs: seconds('QUEUE_MAX_WAIT_SECONDS', 180),
     },
+    welcome: { afterMs: seconds('WELCOME_AFTER_SECONDS', 1) },
     lineDown: {
       afterMs: seconds('AGENT_WAIT_SECONDS', 1.2),
       transferTo: value(env, 'TRANSFER_TO'),
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SwitchboardConfig {
     ...config,
     limits: Object.freeze({ ...config.limits }),
     queue: Object.freeze({ ...config.queue }),
+    welcome: Object.freeze({ ...config.welcome }),
     lineDown: Object.freeze({ ...config.lineDown }),
   });
 }

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   };
   // Read once, at start: a missing or broken asset is a startup error, not a silent call.
   const clips = {
+    welcome: await readClip(CLIPS.welcome),
     lineDown: await readClip(CLIPS.lineDown),
     intro: await readClip(CLIPS.queueIntro),
     numbers: await Promise.all(CLIPS.queueNumbers.map((url) => readClip(url))),
@@ -122,6 +123,14 @@ async function main(): Promise<void> {
         metadata: takeoverDispatchMetadata(),
       });
     },
+    welcome: (room) => {
+      speaker
+        .play(room, [clips.welcome])
+        .done.catch((error: unknown) =>
+          logger.warn({ room, err: { message: (error as Error).message } }, 'welcome line failed'),
+        );
+    },
+    welcomeAfterMs: config.welcome.afterMs,
     prepareVoice: (room) => speaker.prepare(room),
     releaseVoice: (room) => speaker.release(room),
     queue: (room, identity) => queue.enqueue(room, identity),

@@ -24,10 +24,9 @@ import { createCallGuard } from './call-guard.js';
 import { createEndCallTool, createTransferTool } from './call-control-tools.js';
 import { describeCaller } from './caller-identity.js';
 import { createDtmfCollector, typedInput } from './dtmf.js';
-import { startHeartbeat } from './heartbeat.js';
 import { anotherAgentServes, yieldsToNewcomer } from './one-agent.js';
-import { FALLBACK_CLIPS, playClip, readWavClip } from './fallback-audio.js';
-import { buildInstructions } from './prompt.js';
+import { FALLBACK_CLIPS, playClip, readWavClip, startClip } from './fallback-audio.js';
+import { buildInstructions, GREETING_INSTRUCTIONS } from './prompt.js';
 import { createSupportAgent } from './support-agent.js';
 
 export interface CallDeps {
@@ -89,17 +88,6 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     ctx.shutdown('another agent serves this call');
     return;
   }
-  // From joining on, so the switchboard knows at once if this host dies mid-call.
-  if (ctx.room.localParticipant) {
-    const stopHeartbeat = startHeartbeat(ctx.room.localParticipant, {
-      onFailure: (error) =>
-        deps.logger.warn(
-          { room: roomForLog(ctx.room.name), err: { message: (error as Error).message } },
-          'heartbeat failed',
-        ),
-    });
-    ctx.addShutdownCallback(async () => stopHeartbeat());
-  }
   const self = ctx.room.localParticipant?.identity ?? '';
   ctx.room.on(RoomEvent.ParticipantConnected, (newcomer) => {
     if (!yieldsToNewcomer(self, newcomer, Date.now() - joinedAt)) return;
@@ -140,6 +128,24 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     },
     'call started',
   );
+
+  // A caller whose agent died has already waited seconds in silence: they hear this agent at
+  // once, from a recording, while the model connects (seconds on a busy host). Resolves, once the
+  // line is queued for playout, with whether it will be heard.
+  const takeoverLine = takeover
+    ? readWavClip(FALLBACK_CLIPS.takeover)
+        .then((clip) => startClip(ctx.room, clip, 'takeover'))
+        .then(
+          () => true,
+          (error: unknown) => {
+            logger.warn(
+              { err: { message: (error as Error).message } },
+              'could not play the takeover line; the model greets instead',
+            );
+            return false;
+          },
+        )
+    : undefined;
 
   const recorder = createCallRecorder({
     dir: config.callsDir,
@@ -284,13 +290,19 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   });
 
   const agent = createSupportAgent({
-    instructions: buildInstructions({ canTransfer: transferTo !== undefined }),
+    instructions: buildInstructions({ canTransfer: transferTo !== undefined, takeover }),
     tools,
+    // Taking over, the recorded line greets; the model greets only should it not have played.
+    greet: takeoverLine === undefined,
   });
+  // The session's start keeps this process busy for a second or more: the takeover line is
+  // published and queued first, so that it reaches the caller at once.
+  const takeoverHeard = await takeoverLine;
   // Linked to the caller: the switchboard may still be in the room, playing hold audio.
   await session.start({
     agent,
     room: ctx.room,
     inputOptions: { participantIdentity: participant.identity },
   });
+  if (takeoverHeard === false) session.generateReply({ instructions: GREETING_INSTRUCTIONS });
 }

@@ -8,10 +8,15 @@ import {
   type Room,
 } from '@livekit/rtc-node';
 
-/** Pre-recorded lines for when the model itself is gone and cannot speak (see assets/README.md). */
+/**
+ * Pre-recorded lines for when the model cannot speak (see assets/README.md): it is gone (the
+ * apologies), or not connected yet while a caller whose agent died waits (the takeover line: the
+ * model needs seconds to start on a busy host, the recording plays as soon as the agent joins).
+ */
 export const FALLBACK_CLIPS = {
   apology: new URL('../../assets/apology.wav', import.meta.url),
   apologyTransfer: new URL('../../assets/apology-transfer.wav', import.meta.url),
+  takeover: new URL('../../assets/takeover.wav', import.meta.url),
 } as const;
 
 export interface Pcm16Clip {
@@ -49,30 +54,61 @@ export async function readWavClip(path: URL | string): Promise<Pcm16Clip> {
   throw new Error('WAV file has no data');
 }
 
+/** A clip on its way to the room: `played` resolves once it is heard out and unpublished. */
+export interface StartedClip {
+  readonly played: Promise<void>;
+}
+
 /**
- * Plays a clip into the room on its own track, independent of the agent session: used when the
- * model connection is lost and the session can no longer speak.
+ * Publishes a clip on its own track, independent of the agent session, and resolves once all of
+ * it is queued for playout: used when the session cannot speak (the model connection is lost, or
+ * not made yet). The whole clip fits in the native queue, which plays it out in real time from
+ * there even while this process's event loop is busy (a job starting its session stalls it for a
+ * second or more on a busy host, and frames fed one by one would reach the caller that late).
  */
-export async function playClip(room: Room, clip: Pcm16Clip): Promise<void> {
+export async function startClip(
+  room: Room,
+  clip: Pcm16Clip,
+  trackName = 'fallback',
+): Promise<StartedClip> {
   const participant = room.localParticipant;
-  if (participant === undefined) return;
-  const source = new AudioSource(clip.sampleRate, 1);
-  const track = LocalAudioTrack.createAudioTrack('fallback', source);
-  const publication = await participant.publishTrack(
-    track,
-    new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
-  );
-  const frameSamples = clip.sampleRate / 50; // 20 ms frames
+  if (participant === undefined) return { played: Promise.resolve() };
+  const durationMs = (clip.samples.length / clip.sampleRate) * 1000;
+  // The native queue's size must be a multiple of 10 ms (it panics otherwise, killing the job).
+  const source = new AudioSource(clip.sampleRate, 1, Math.ceil(durationMs / 10) * 10 + 500);
+  const track = LocalAudioTrack.createAudioTrack(trackName, source);
+  const cleanUp = async (sid: string | undefined) => {
+    if (sid !== undefined) await participant.unpublishTrack(sid).catch(() => {});
+    await source.close();
+  };
+  let sid: string | undefined;
   try {
+    const publication = await participant.publishTrack(
+      track,
+      new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+    );
+    sid = publication.sid;
+    const frameSamples = clip.sampleRate / 50; // 20 ms frames
     for (let start = 0; start < clip.samples.length; start += frameSamples) {
       const frame = new Int16Array(frameSamples);
       frame.set(clip.samples.subarray(start, Math.min(start + frameSamples, clip.samples.length)));
       await source.captureFrame(new AudioFrame(frame, clip.sampleRate, 1, frameSamples));
     }
-    await source.waitForPlayout();
-  } finally {
-    if (publication.sid !== undefined)
-      await participant.unpublishTrack(publication.sid).catch(() => {});
-    await source.close();
+  } catch (error) {
+    await cleanUp(sid);
+    throw error;
   }
+  // Never rejects: nobody may be waiting for it (the takeover line is not awaited to its end).
+  const played = source
+    .waitForPlayout()
+    .finally(() => cleanUp(sid))
+    .catch(() => undefined);
+  return { played };
+}
+
+/** Plays a clip into the room on its own track ({@link startClip}) and waits until it is heard out. */
+export async function playClip(room: Room, clip: Pcm16Clip, trackName = 'fallback'): Promise<void> {
+  await (
+    await startClip(room, clip, trackName)
+  ).played;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildInstructions } from './prompt.js';
+import { buildInstructions, TAKEOVER_LINE } from './prompt.js';
 
 describe('buildInstructions', () => {
   it('carries the rules callers rely on', () => {
@@ -25,5 +25,12 @@ describe('buildInstructions', () => {
     expect(buildInstructions({ canTransfer: false })).toContain(
       'no human colleague to transfer to',
     );
+  });
+
+  it('tells an agent taking over a dropped call not to greet again', () => {
+    const prompt = buildInstructions({ canTransfer: false, takeover: true });
+    expect(prompt).toContain(TAKEOVER_LINE);
+    expect(prompt).toContain('Do not greet them again');
+    expect(buildInstructions({ canTransfer: false })).not.toContain(TAKEOVER_LINE);
   });
 });

@@ -12,7 +12,11 @@
 
 /** The part of the framework's AgentServer the load function reads. */
 export interface ServerWithJobs {
-  readonly activeJobs: readonly { readonly job: { readonly id: string } }[];
+  readonly activeJobs: readonly {
+    readonly job: { readonly id: string; readonly room?: { readonly name?: string } | undefined };
+    /** The identity the job's agent joins with (the heartbeat sets its attributes). */
+    readonly acceptArguments?: { readonly identity?: string } | undefined;
+  }[];
 }
 
 /** The part of a JobRequest the admission uses. */

@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstAudibleMs, type Call } from '@ecommerce-voicebot/sip-caller';
-import { eventually, ROOT, startHarness, type Harness } from '../harness.js';
+import type { Call } from '@ecommerce-voicebot/sip-caller';
+import { answeredAndHeard, eventually, ROOT, startHarness, type Harness } from '../harness.js';
 
 const CAPACITY = 2;
 const KIND_AGENT = 4;
@@ -37,13 +37,7 @@ function dial(index: number): { call: Call; invitedAt: number } {
 
 /** ms from the INVITE until the caller first hears something (agent or switchboard). */
 async function heardAfter({ call, invitedAt }: { call: Call; invitedAt: number }) {
-  const answered = await call.answered;
-  const heardAt = await eventually(
-    () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-    8_000,
-    'audio',
-  );
-  return heardAt - invitedAt;
+  return (await answeredAndHeard(call, 8_000)).heardAt - invitedAt;
 }
 
 function switchboardLines(message: string): Record<string, unknown>[] {

@@ -4,8 +4,7 @@
 // or the caller hears the queue message within 3 s; none rings in silence.
 // Run with `npm run test:e2e -- warm-up`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstAudibleMs } from '@ecommerce-voicebot/sip-caller';
-import { eventually, startHarness, type Harness } from '../harness.js';
+import { answeredAndHeard, startHarness, type Harness } from '../harness.js';
 
 let harness: Harness;
 
@@ -35,13 +34,8 @@ describe('calls while the job processes warm', () => {
     });
     const results = await Promise.all(
       calls.map(async ({ call, invitedAt }) => {
-        const answered = await call.answered;
-        const heardAt = await eventually(
-          () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-          10_000,
-          'the greeting',
-        );
-        return { answerMs: answered.at - invitedAt, greetingMs: heardAt - answered.at };
+        const { answeredAt, heardAt } = await answeredAndHeard(call, 10_000, 'the greeting');
+        return { answerMs: answeredAt - invitedAt, greetingMs: heardAt - answeredAt };
       }),
     );
     console.info(
