@@ -1,8 +1,6 @@
 /** Which agents are in which call rooms: how busy the line's workers are. */
 export interface AgentPresence {
   joined(room: string, identity: string): void;
-  /** Whether that participant is an agent known in the room. */
-  isAgent(room: string, identity: string): boolean;
   /** Whether that agent was known (its worker has room again). */
   left(room: string, identity: string): boolean;
   /**
@@ -34,7 +32,6 @@ export function createAgentPresence(): AgentPresence {
       agents.add(identity);
       rooms.set(room, agents);
     },
-    isAgent: (room, identity) => rooms.get(room)?.has(identity) ?? false,
     left,
     lost(room, identity, at) {
       left(room, identity);

@@ -210,36 +210,25 @@ describe('jobTaken', () => {
   });
 
   describe('the welcome line', () => {
-    it('welcomes a caller whose coming agent has not published its audio in time, with the voice got ready', async () => {
-      const { watch, welcomed, prepared, released, down, queued, advance } = setup(
-        [RUNNING],
-        0,
-        1_000,
-      );
+    it('welcomes a caller whose coming agent has not joined in time', async () => {
+      const { watch, welcomed, down, queued, advance } = setup([RUNNING], 0, 1_000);
       watch.callerWaiting('call-1', 'sip_1');
-      await advance(400);
-      expect(prepared).toEqual(['call-1']);
-      // The agent joins, but its session is still starting: the voice stays ready.
-      watch.agentJoined('call-1');
-      expect(released).toEqual([]);
-      await advance(599);
+      await advance(999);
       expect(welcomed).toEqual([]);
       await advance(1);
       expect(welcomed).toEqual(['call-1']);
-      watch.agentAudio('call-1');
+      watch.agentJoined('call-1');
       await advance(20_000);
       expect(welcomed).toEqual(['call-1']);
       expect(down).toEqual([]);
       expect(queued).toEqual([]);
     });
 
-    it('says nothing when the agent publishes its audio first, and lets the voice go', async () => {
-      const { watch, welcomed, released, advance } = setup([RUNNING], 0, 1_000);
+    it('says nothing when the agent joins first (it speaks at once)', async () => {
+      const { watch, welcomed, advance } = setup([RUNNING], 0, 1_000);
       watch.callerWaiting('call-1', 'sip_1');
       await advance(500);
       watch.agentJoined('call-1');
-      watch.agentAudio('call-1');
-      expect(released).toEqual(['call-1']);
       await advance(20_000);
       expect(welcomed).toEqual([]);
     });

@@ -5,8 +5,9 @@
 // more (a worker may just have joined); if no worker takes that either, none is left, and the
 // caller hears that the line is down (line-down.ts) well within 15 s of the call. An agent whose
 // job was taken but who never joins (a broken worker) ends the same way after `maxWaitMs`. And a
-// caller whose agent is on its way but slow to start (a burst of calls on a busy host takes it
-// seconds) hears the switchboard's welcome line at `welcomeAfterMs`, not ringing or silence.
+// caller whose agent is on its way but slow to join (a burst of calls on a busy host takes it
+// seconds) hears the switchboard's welcome line at `welcomeAfterMs`, not ringing or silence; an
+// agent that has joined speaks at once (its recorded opening line).
 import type { AgentDispatch } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 
@@ -61,9 +62,9 @@ export interface AgentWatchOptions {
   /** When to look whether a worker has taken the dispatch, to get the voice ready [400 ms]. */
   prepareMs?: number;
   /**
-   * Plays the welcome line in the room ("Thanks for calling. One moment."), with the voice got
-   * ready at `prepareMs`; with `welcomeAfterMs`, for a caller whose agent is coming but has not
-   * published its audio that long after the caller's.
+   * Plays the welcome line in the room ("One moment, please: connecting you."); with
+   * `welcomeAfterMs`, for a caller whose agent is coming but has not joined that long after the
+   * caller's audio was published.
    */
   welcome?: (room: string) => void;
   welcomeAfterMs?: number;
@@ -82,8 +83,6 @@ export interface AgentWatch {
   /** An admitted caller's audio is published: the bridge rings until an agent answers. */
   callerWaiting(room: string, identity: string): void;
   agentJoined(room: string): void;
-  /** The room's agent published its audio: the bridge answers, the agent is about to speak. */
-  agentAudio(room: string): void;
   /**
    * The room's agent was lost mid-call (its host died): its callers wait for an agent again, one
    * is asked for at once, and they are queued or told the line is down like new callers.
@@ -115,31 +114,26 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     }
   >();
   const answered = new Set<string>();
-  /** Rooms whose agent has published its audio. */
-  const voiced = new Set<string>();
-  /** Rooms whose caller (the value) gets the welcome line unless their agent's audio comes first. */
+  /** Rooms whose caller (the value) gets the welcome line unless their agent joins first. */
   const welcomeDue = new Map<string, string>();
   const welcomeAfterMs = options.welcome ? (options.welcomeAfterMs ?? 0) : 0;
   const keyOf = (room: string, identity: string) => `${room}/${identity}`;
 
   const { agentComing } = options;
-  const prepare = async (key: string, room: string): Promise<void> => {
-    if (!options.prepareVoice) return;
-    // The welcome line is likely: the agent has not published its audio yet.
-    if (welcomeDue.has(room)) return options.prepareVoice(room);
+  const prepare = async (key: string): Promise<void> => {
     const caller = waiting.get(key);
-    if (caller === undefined || answered.has(caller.room)) return;
+    if (caller === undefined || answered.has(caller.room) || !options.prepareVoice) return;
     const coming = await agentComing(caller.room).catch(() => false);
     if (!coming && waiting.has(key) && !answered.has(caller.room))
       options.prepareVoice(caller.room);
   };
 
   const welcome = async (room: string): Promise<void> => {
-    if (!welcomeDue.delete(room) || voiced.has(room)) return;
+    if (!welcomeDue.delete(room) || answered.has(room)) return;
     // Only for a caller an agent is coming to: the others are queued or told the line is down.
-    const coming = answered.has(room) || (await agentComing(room).catch(() => false));
-    if (!coming || voiced.has(room)) return;
-    logger.info({ room }, 'the agent has not spoken yet; the switchboard welcomes the caller');
+    const coming = await agentComing(room).catch(() => false);
+    if (!coming || answered.has(room)) return;
+    logger.info({ room }, 'the agent has not joined yet; the switchboard welcomes the caller');
     options.welcome?.(room);
   };
 
@@ -187,12 +181,12 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
       const key = keyOf(room, identity);
       if (waiting.has(key)) return;
       waiting.set(key, { room, identity, since: now(), redispatched: false });
-      if (welcomeAfterMs > 0 && !voiced.has(room)) {
+      if (welcomeAfterMs > 0) {
         welcomeDue.set(room, identity);
         setTimer(() => void welcome(room), welcomeAfterMs);
       }
       const prepareMs = options.prepareMs ?? 400;
-      if (prepareMs < options.firstCheckMs) setTimer(() => void prepare(key, room), prepareMs);
+      if (prepareMs < options.firstCheckMs) setTimer(() => void prepare(key), prepareMs);
       setTimer(() => void check(key), options.firstCheckMs);
     },
     async agentLost(room, callers) {
@@ -221,13 +215,9 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     },
     agentJoined(room) {
       answered.add(room);
-      // The voice stays ready while the welcome line may still be needed.
-      if (!welcomeDue.has(room)) options.releaseVoice?.(room);
+      welcomeDue.delete(room);
+      options.releaseVoice?.(room);
       for (const [key, caller] of waiting) if (caller.room === room) waiting.delete(key);
-    },
-    agentAudio(room) {
-      voiced.add(room);
-      if (welcomeDue.delete(room)) options.releaseVoice?.(room);
     },
     callerLeft(room, identity) {
       // Anyone else leaving (a lost agent removed, the switchboard's voice) is not the caller.
@@ -237,7 +227,6 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     },
     roomClosed(room) {
       answered.delete(room);
-      voiced.delete(room);
       welcomeDue.delete(room);
       options.releaseVoice?.(room);
       for (const [key, caller] of waiting) if (caller.room === room) waiting.delete(key);

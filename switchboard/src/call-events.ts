@@ -12,10 +12,10 @@ export type LineEvent =
   /** Anyone left: its participant may come without `kind`, so the guard matches by identity. */
   | { readonly type: 'left'; readonly room: string; readonly identity: string }
   /**
-   * A participant published a track: for a caller (matched by identity to a call), the bridge now
-   * waits for a listener, and can hang up; for an agent, the bridge answers and it is about to speak.
+   * A participant published a track; for a caller (matched by identity to a call), the bridge now
+   * waits for a listener, and can hang up.
    */
-  | { readonly type: 'audio_published'; readonly room: string; readonly identity: string }
+  | { readonly type: 'caller_audio'; readonly room: string; readonly identity: string }
   | { readonly type: 'room_closed'; readonly room: string }
   | { readonly type: 'agent_joined'; readonly room: string; readonly identity: string };
 
@@ -75,7 +75,7 @@ export function lineEventOf(
     case 'track_published':
       // Its participant may come without `kind`: the guard matches it to a call by identity.
       return participant
-        ? { type: 'audio_published', room, identity: participant.identity }
+        ? { type: 'caller_audio', room, identity: participant.identity }
         : undefined;
     case 'participant_left':
     case 'participant_connection_aborted':

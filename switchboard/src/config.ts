@@ -32,7 +32,7 @@ const schema = z.object({
     maxLength: z.coerce.number().int().min(0, { error: 'must be 0 or more' }),
     maxWaitMs: positive,
   }),
-  /** Callers whose agent has not spoken this long after their audio hear the welcome line; 0: off. */
+  /** Callers whose agent has not joined this long after their audio hear the welcome line; 0: off. */
   welcome: z.object({
     afterMs: z.coerce.number().int().min(0, { error: 'must be 0 or more' }),
   }),
@@ -104,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SwitchboardConfig {
     },
     welcome: { afterMs: seconds('WELCOME_AFTER_SECONDS', 1) },
     lineDown: {
-      afterMs: seconds('AGENT_WAIT_SECONDS', 1.2),
+      afterMs: seconds('AGENT_WAIT_SECONDS', 1),
       transferTo: value(env, 'TRANSFER_TO'),
     },
     logLevel: value(env, 'LOG_LEVEL') ?? 'info',

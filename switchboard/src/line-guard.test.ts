@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ParticipantInfo_Kind } from '@livekit/protocol';
 import { pino } from 'pino';
 import { createAgentPresence } from './agent-presence.js';
-import type { AgentWatch } from './agent-watch.js';
 import { createCallerKeys } from './caller-key.js';
 import { createCallLimits } from './call-limits.js';
 import { createLineGuard } from './line-guard.js';
@@ -99,8 +98,7 @@ describe('line guard', () => {
     expect(lines.join('')).not.toContain('4155550100');
   });
 
-  /** A guard that knows the agents in calls, with room for every call. */
-  function guardWithPresence(agentWatch?: AgentWatch) {
+  it('counts agents in calls, and frees one when it leaves though the event has no kind', async () => {
     const presence = createAgentPresence();
     const guard = createLineGuard({
       limits: createCallLimits({
@@ -114,13 +112,7 @@ describe('line guard', () => {
       logger: pino({ level: 'silent' }),
       hangUp: async () => undefined,
       presence,
-      ...(agentWatch ? { agentWatch } : {}),
     });
-    return { guard, presence };
-  }
-
-  it('counts agents in calls, and frees one when it leaves though the event has no kind', async () => {
-    const { guard, presence } = guardWithPresence();
     const agent = { room: 'call-1', identity: 'agent-AJ_1', kind: ParticipantInfo_Kind.AGENT };
     await guard.handle(webhookEvent('participant_joined', agent));
     expect(presence.count()).toBe(1);
@@ -128,27 +120,6 @@ describe('line guard', () => {
       webhookEvent('participant_left', { ...agent, kind: ParticipantInfo_Kind.STANDARD }),
     );
     expect(presence.count()).toBe(0);
-  });
-
-  it("tells the watch when an agent's audio is published, and does not take it for a caller", async () => {
-    const heard: string[] = [];
-    const waiting: string[] = [];
-    const { guard } = guardWithPresence({
-      callerWaiting: (room) => void waiting.push(room),
-      agentJoined: () => undefined,
-      agentAudio: (room) => void heard.push(room),
-      agentLost: async () => undefined,
-      callerLeft: () => undefined,
-      roomClosed: () => undefined,
-    });
-    const agent = { room: 'call-1', identity: 'agent-AJ_1', kind: ParticipantInfo_Kind.AGENT };
-    await guard.handle(webhookEvent('participant_joined', agent));
-    // Its track_published comes without the participant's kind.
-    await guard.handle(
-      webhookEvent('track_published', { ...agent, kind: ParticipantInfo_Kind.STANDARD }),
-    );
-    expect(heard).toEqual(['call-1']);
-    expect(waiting).toEqual([]);
   });
 
   describe('QA testers', () => {
@@ -177,7 +148,6 @@ describe('line guard', () => {
         agentWatch: {
           callerWaiting: (room, identity) => void waiting.push(`${room}/${identity}`),
           agentJoined: () => undefined,
-          agentAudio: () => undefined,
           agentLost: async () => undefined,
           callerLeft: () => undefined,
           roomClosed: () => undefined,

@@ -116,9 +116,7 @@ export function createLineGuard(deps: LineGuardDeps): LineGuard {
               testers.delete(key);
             }
           return limits.end(line.room);
-        case 'audio_published': {
-          // An agent's audio: the bridge has answered, and the agent is about to speak.
-          if (presence?.isAgent(line.room, line.identity)) return watch?.agentAudio(line.room);
+        case 'caller_audio': {
           const key = keyOf(line.room, line.identity);
           if (testers.has(key)) return;
           withAudio.add(key);

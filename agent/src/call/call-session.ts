@@ -25,7 +25,13 @@ import { createEndCallTool, createTransferTool } from './call-control-tools.js';
 import { describeCaller } from './caller-identity.js';
 import { createDtmfCollector, typedInput } from './dtmf.js';
 import { anotherAgentServes, yieldsToNewcomer } from './one-agent.js';
-import { FALLBACK_CLIPS, playClip, readWavClip, startClip } from './fallback-audio.js';
+import {
+  FALLBACK_CLIPS,
+  playClip,
+  readWavClip,
+  startClip,
+  type StartedClip,
+} from './fallback-audio.js';
 import { buildInstructions, GREETING_INSTRUCTIONS } from './prompt.js';
 import { createSupportAgent } from './support-agent.js';
 
@@ -44,12 +50,43 @@ export interface CallDeps {
  */
 export const CALLER_JOIN_TIMEOUT_MS = 10_000;
 
+/**
+ * How long after the answer a new caller may wait in silence for the model's greeting before the
+ * recorded "Hello!" plays (the greeting must be heard within 2 s of the 200 OK)...
+ */
+export const OPENING_LEAD_MS = 1_200;
+/** ...and at the latest this long after the caller joined the room (about when they dialled). */
+export const OPENING_DEADLINE_MS = 2_200;
+
+/**
+ * The silence before "Hello!": OPENING_LEAD_MS, less what the caller has already waited past
+ * OPENING_DEADLINE_MS (an agent that joins late, in a burst, has less time). `callerJoinedAt` is
+ * livekit-server's clock (0 when unknown): on another host a skewed clock only moves the line
+ * within [0, OPENING_LEAD_MS].
+ */
+export function openingLeadMs(callerJoinedAt: number, now: number): number {
+  if (callerJoinedAt <= 0) return OPENING_LEAD_MS;
+  const left = OPENING_DEADLINE_MS - (now - callerJoinedAt);
+  return Math.min(OPENING_LEAD_MS, Math.max(0, left));
+}
+
 /** Whether a participant is the caller: not an agent, not the switchboard's voice (queue, hold). */
 export function isCaller(participant: RemoteParticipant): boolean {
   return (
     participant.kind !== ParticipantKind.AGENT &&
     !participant.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX)
   );
+}
+
+/** Whether the switchboard's voice is in the room with audio (the queue, its welcome line). */
+export function switchboardSpeaking(participants: Iterable<RemoteParticipant>): boolean {
+  for (const participant of participants)
+    if (
+      participant.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX) &&
+      participant.trackPublications.size > 0
+    )
+      return true;
+  return false;
 }
 
 /** The caller, or undefined when nobody joins within `timeoutMs` (or the room closes). */
@@ -129,23 +166,35 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     'call started',
   );
 
-  // A caller whose agent died has already waited seconds in silence: they hear this agent at
-  // once, from a recording, while the model connects (seconds on a busy host). Resolves, once the
-  // line is queued for playout, with whether it will be heard.
-  const takeoverLine = takeover
-    ? readWavClip(FALLBACK_CLIPS.takeover)
-        .then((clip) => startClip(ctx.room, clip, 'takeover'))
-        .then(
-          () => true,
-          (error: unknown) => {
+  // A recorded opening line, queued in the native audio source before the session starts (which
+  // keeps this process busy for a second or more on a busy host, and the bridge answers the call
+  // as soon as this track is published). A caller whose agent died hears "Sorry, we were cut off"
+  // at once. A new caller hears "Hello!" only should the model's greeting not have started within
+  // openingLeadMs of the answer (it stops the line as it starts): never silence, never two
+  // voices. A caller connected from the queue, or whom the switchboard is speaking to, hears the
+  // greeting only.
+  const opening = takeover
+    ? { clip: FALLBACK_CLIPS.takeover, leadMs: 0 }
+    : queue === undefined && !switchboardSpeaking(ctx.room.remoteParticipants.values())
+      ? {
+          clip: FALLBACK_CLIPS.hello,
+          leadMs: openingLeadMs(Number(participant.info.joinedAt ?? 0n), Date.now()),
+        }
+      : undefined;
+  const openingLine: Promise<StartedClip | undefined> =
+    opening === undefined
+      ? Promise.resolve(undefined)
+      : readWavClip(opening.clip)
+          .then((clip) =>
+            startClip(ctx.room, clip, { trackName: 'opening', leadMs: opening.leadMs }),
+          )
+          .catch((error: unknown) => {
             logger.warn(
               { err: { message: (error as Error).message } },
-              'could not play the takeover line; the model greets instead',
+              'could not play the opening line',
             );
-            return false;
-          },
-        )
-    : undefined;
+            return undefined;
+          });
 
   const recorder = createCallRecorder({
     dir: config.callsDir,
@@ -293,16 +342,20 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     instructions: buildInstructions({ canTransfer: transferTo !== undefined, takeover }),
     tools,
     // Taking over, the recorded line greets; the model greets only should it not have played.
-    greet: takeoverLine === undefined,
+    greet: !takeover,
   });
-  // The session's start keeps this process busy for a second or more: the takeover line is
-  // published and queued first, so that it reaches the caller at once.
-  const takeoverHeard = await takeoverLine;
+  const opened = await openingLine;
+  // The model's greeting (or first answer) takes over from a "Hello!" still waiting or playing.
+  if (opened && !takeover)
+    session.on(voice.AgentSessionEventTypes.AgentStateChanged, (event) => {
+      if (event.newState === 'speaking') opened.stop();
+    });
   // Linked to the caller: the switchboard may still be in the room, playing hold audio.
   await session.start({
     agent,
     room: ctx.room,
     inputOptions: { participantIdentity: participant.identity },
   });
-  if (takeoverHeard === false) session.generateReply({ instructions: GREETING_INSTRUCTIONS });
+  if (takeover && opened === undefined)
+    session.generateReply({ instructions: GREETING_INSTRUCTIONS });
 }

@@ -3,12 +3,12 @@ import { FALLBACK_CLIPS, readWavClip } from './fallback-audio.js';
 
 describe('fallback clips', () => {
   it.each(Object.entries(FALLBACK_CLIPS))(
-    '%s is audible mono PCM of a few seconds',
+    '%s is audible mono PCM, a word or more',
     async (_name, path) => {
       const clip = await readWavClip(path);
       expect(clip.sampleRate).toBe(16_000);
       const seconds = clip.samples.length / clip.sampleRate;
-      expect(seconds).toBeGreaterThan(3);
+      expect(seconds).toBeGreaterThan(0.3);
       expect(seconds).toBeLessThan(12);
       let sum = 0;
       for (const sample of clip.samples) sum += sample * sample;

@@ -10,13 +10,14 @@ import {
 
 /**
  * Pre-recorded lines for when the model cannot speak (see assets/README.md): it is gone (the
- * apologies), or not connected yet while a caller whose agent died waits (the takeover line: the
- * model needs seconds to start on a busy host, the recording plays as soon as the agent joins).
+ * apologies), or not connected yet (the opening lines, played as soon as the agent joins: the
+ * session and the model need a second or more to start on a busy host).
  */
 export const FALLBACK_CLIPS = {
   apology: new URL('../../assets/apology.wav', import.meta.url),
   apologyTransfer: new URL('../../assets/apology-transfer.wav', import.meta.url),
   takeover: new URL('../../assets/takeover.wav', import.meta.url),
+  hello: new URL('../../assets/hello.wav', import.meta.url),
 } as const;
 
 export interface Pcm16Clip {
@@ -57,6 +58,14 @@ export async function readWavClip(path: URL | string): Promise<Pcm16Clip> {
 /** A clip on its way to the room: `played` resolves once it is heard out and unpublished. */
 export interface StartedClip {
   readonly played: Promise<void>;
+  /** Drops what is still queued and unpublishes the track (once `played` resolves). */
+  stop(): void;
+}
+
+export interface StartClipOptions {
+  trackName?: string;
+  /** Silence queued before the clip: the clip plays only if not stopped by then. */
+  leadMs?: number;
 }
 
 /**
@@ -69,14 +78,16 @@ export interface StartedClip {
 export async function startClip(
   room: Room,
   clip: Pcm16Clip,
-  trackName = 'fallback',
+  options: StartClipOptions = {},
 ): Promise<StartedClip> {
   const participant = room.localParticipant;
-  if (participant === undefined) return { played: Promise.resolve() };
-  const durationMs = (clip.samples.length / clip.sampleRate) * 1000;
+  if (participant === undefined) return { played: Promise.resolve(), stop: () => undefined };
+  const frameSamples = clip.sampleRate / 50; // 20 ms frames
+  const leadFrames = Math.ceil((options.leadMs ?? 0) / 20);
+  const durationMs = (clip.samples.length / clip.sampleRate) * 1000 + leadFrames * 20;
   // The native queue's size must be a multiple of 10 ms (it panics otherwise, killing the job).
   const source = new AudioSource(clip.sampleRate, 1, Math.ceil(durationMs / 10) * 10 + 500);
-  const track = LocalAudioTrack.createAudioTrack(trackName, source);
+  const track = LocalAudioTrack.createAudioTrack(options.trackName ?? 'fallback', source);
   const cleanUp = async (sid: string | undefined) => {
     if (sid !== undefined) await participant.unpublishTrack(sid).catch(() => {});
     await source.close();
@@ -88,7 +99,10 @@ export async function startClip(
       new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
     );
     sid = publication.sid;
-    const frameSamples = clip.sampleRate / 50; // 20 ms frames
+    for (let frame = 0; frame < leadFrames; frame += 1)
+      await source.captureFrame(
+        new AudioFrame(new Int16Array(frameSamples), clip.sampleRate, 1, frameSamples),
+      );
     for (let start = 0; start < clip.samples.length; start += frameSamples) {
       const frame = new Int16Array(frameSamples);
       frame.set(clip.samples.subarray(start, Math.min(start + frameSamples, clip.samples.length)));
@@ -98,17 +112,30 @@ export async function startClip(
     await cleanUp(sid);
     throw error;
   }
-  // Never rejects: nobody may be waiting for it (the takeover line is not awaited to its end).
+  // Never rejects: nobody may be waiting for it (the opening lines are not awaited to their end).
   const played = source
     .waitForPlayout()
     .finally(() => cleanUp(sid))
     .catch(() => undefined);
-  return { played };
+  let stopped = false;
+  return {
+    played,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      // Resolves the playout wait, so `played` unpublishes the track.
+      try {
+        source.clearQueue();
+      } catch {
+        // already played out and closed
+      }
+    },
+  };
 }
 
 /** Plays a clip into the room on its own track ({@link startClip}) and waits until it is heard out. */
-export async function playClip(room: Room, clip: Pcm16Clip, trackName = 'fallback'): Promise<void> {
+export async function playClip(room: Room, clip: Pcm16Clip): Promise<void> {
   await (
-    await startClip(room, clip, trackName)
+    await startClip(room, clip)
   ).played;
 }

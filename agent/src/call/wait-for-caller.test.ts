@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { ParticipantKind, RoomEvent, type RemoteParticipant } from '@livekit/rtc-node';
 import { describe, expect, it } from 'vitest';
-import { waitForCaller } from './call-session.js';
+import {
+  OPENING_DEADLINE_MS,
+  OPENING_LEAD_MS,
+  openingLeadMs,
+  switchboardSpeaking,
+  waitForCaller,
+} from './call-session.js';
 
 type FakeRoom = Parameters<typeof waitForCaller>[0];
 
@@ -42,5 +48,37 @@ describe('waitForCaller', () => {
     const waiting = waitForCaller(room, 5_000);
     events.emit(RoomEvent.Disconnected);
     expect(await waiting).toBeUndefined();
+  });
+});
+
+describe('switchboardSpeaking', () => {
+  const withTracks = (participant: RemoteParticipant, tracks: number) =>
+    ({
+      identity: participant.identity,
+      kind: participant.kind,
+      trackPublications: new Map(Array.from({ length: tracks }, (_, i) => [`TR_${i}`, {}])),
+    }) as unknown as RemoteParticipant;
+
+  it("is true only while the switchboard's voice has audio in the room", () => {
+    expect(switchboardSpeaking([withTracks(SWITCHBOARD, 1), withTracks(CALLER, 1)])).toBe(true);
+    // Joined ahead of time, silent: the agent's opening line still plays.
+    expect(switchboardSpeaking([withTracks(SWITCHBOARD, 0), withTracks(CALLER, 1)])).toBe(false);
+    expect(switchboardSpeaking([withTracks(AGENT, 1), withTracks(CALLER, 1)])).toBe(false);
+  });
+});
+
+describe('openingLeadMs', () => {
+  it('waits the full lead for an agent that joined soon after the caller', () => {
+    expect(openingLeadMs(10_000, 10_500)).toBe(OPENING_LEAD_MS);
+  });
+
+  it('shortens the wait for an agent that joined late, down to none', () => {
+    expect(openingLeadMs(10_000, 10_000 + OPENING_DEADLINE_MS - 300)).toBe(300);
+    expect(openingLeadMs(10_000, 10_000 + OPENING_DEADLINE_MS + 5_000)).toBe(0);
+  });
+
+  it('keeps to its bounds when the join time is unknown or from a clock ahead of ours', () => {
+    expect(openingLeadMs(0, 10_000)).toBe(OPENING_LEAD_MS);
+    expect(openingLeadMs(20_000, 10_000)).toBe(OPENING_LEAD_MS);
   });
 });

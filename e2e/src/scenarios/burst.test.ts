@@ -55,7 +55,7 @@ describe('a burst of twice the capacity within one second', () => {
     const queued = logLines('[switchboard]', 'caller queued');
     const welcomed = logLines(
       '[switchboard]',
-      'the agent has not spoken yet; the switchboard welcomes the caller',
+      'the agent has not joined yet; the switchboard welcomes the caller',
     );
     console.info(
       `burst of ${2 * CAPACITY} calls at capacity ${CAPACITY}: first audio ${heard.map((ms) => ms.toFixed(0)).join(' / ')} ms after the INVITE; ${welcomed} welcomed by the switchboard, ${queued} queued`,
