@@ -4,7 +4,7 @@ import { createAgentWatch, jobTaken } from './agent-watch.js';
 
 type Dispatch = { agentName: string; state?: { jobs: { state?: { status: number } }[] } };
 
-function setup(dispatches: Dispatch[] = [], agentsBusy = 0, welcomeAfterMs?: number) {
+function setup(dispatches: Dispatch[] = [], agentsBusy = 0) {
   let now = 0;
   const timers: { at: number; callback: () => void }[] = [];
   const down: string[] = [];
@@ -12,7 +12,6 @@ function setup(dispatches: Dispatch[] = [], agentsBusy = 0, welcomeAfterMs?: num
   const redispatched: string[] = [];
   const prepared: string[] = [];
   const released: string[] = [];
-  const welcomed: string[] = [];
   const current = { dispatches, agentsBusy };
   const watch = createAgentWatch({
     agentComing: async () => jobTaken(current.dispatches as never, 'ecommerce-support'),
@@ -23,9 +22,6 @@ function setup(dispatches: Dispatch[] = [], agentsBusy = 0, welcomeAfterMs?: num
     prepareVoice: (room) => void prepared.push(room),
     releaseVoice: (room) => void released.push(room),
     prepareMs: 400,
-    ...(welcomeAfterMs === undefined
-      ? {}
-      : { welcome: (room: string) => void welcomed.push(room), welcomeAfterMs }),
     logger: pino({ level: 'silent' }),
     firstCheckMs: 4_000,
     recheckMs: 2_000,
@@ -47,7 +43,7 @@ function setup(dispatches: Dispatch[] = [], agentsBusy = 0, welcomeAfterMs?: num
     }
     now = until;
   };
-  return { watch, down, queued, redispatched, prepared, released, welcomed, advance, current };
+  return { watch, down, queued, redispatched, prepared, released, advance, current };
 }
 
 const NO_JOB: Dispatch = { agentName: 'ecommerce-support', state: { jobs: [] } };
@@ -207,48 +203,5 @@ describe('jobTaken', () => {
     expect(jobTaken([at(1_000, 1)] as never, 'ecommerce-support', 5_000)).toBe(false);
     expect(jobTaken([at(1_000, 1), at(6_000, 0)] as never, 'ecommerce-support', 5_000)).toBe(true);
     expect(jobTaken([at(1_000, 1)] as never, 'ecommerce-support')).toBe(true);
-  });
-
-  describe('the welcome line', () => {
-    it('welcomes a caller whose coming agent has not joined in time', async () => {
-      const { watch, welcomed, down, queued, advance } = setup([RUNNING], 0, 1_000);
-      watch.callerWaiting('call-1', 'sip_1');
-      await advance(999);
-      expect(welcomed).toEqual([]);
-      await advance(1);
-      expect(welcomed).toEqual(['call-1']);
-      watch.agentJoined('call-1');
-      await advance(20_000);
-      expect(welcomed).toEqual(['call-1']);
-      expect(down).toEqual([]);
-      expect(queued).toEqual([]);
-    });
-
-    it('says nothing when the agent joins first (it speaks at once)', async () => {
-      const { watch, welcomed, advance } = setup([RUNNING], 0, 1_000);
-      watch.callerWaiting('call-1', 'sip_1');
-      await advance(500);
-      watch.agentJoined('call-1');
-      await advance(20_000);
-      expect(welcomed).toEqual([]);
-    });
-
-    it('leaves a caller no agent is coming to for the queue, not the welcome', async () => {
-      const { watch, welcomed, queued, advance } = setup([NO_JOB], 2, 1_000);
-      watch.callerWaiting('call-1', 'sip_1');
-      await advance(4_000);
-      expect(welcomed).toEqual([]);
-      expect(queued).toEqual(['call-1']);
-    });
-
-    it('says nothing to a caller who hung up, and not when someone else leaves', async () => {
-      const { watch, welcomed, advance } = setup([RUNNING], 0, 1_000);
-      watch.callerWaiting('call-1', 'sip_1');
-      watch.callerWaiting('call-2', 'sip_2');
-      watch.callerLeft('call-1', 'sip_1');
-      watch.callerLeft('call-2', 'switchboard-x');
-      await advance(1_000);
-      expect(welcomed).toEqual(['call-2']);
-    });
   });
 });

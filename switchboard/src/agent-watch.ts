@@ -4,10 +4,7 @@
 // joins the queue (line-queue.ts). With no agent on the line at all, the room is dispatched once
 // more (a worker may just have joined); if no worker takes that either, none is left, and the
 // caller hears that the line is down (line-down.ts) well within 15 s of the call. An agent whose
-// job was taken but who never joins (a broken worker) ends the same way after `maxWaitMs`. And a
-// caller whose agent is on its way but slow to join (a burst of calls on a busy host takes it
-// seconds) hears the switchboard's welcome line at `welcomeAfterMs`, not ringing or silence; an
-// agent that has joined speaks at once (its recorded opening line).
+// job was taken but who never joins (a broken worker) ends the same way after `maxWaitMs`.
 import type { AgentDispatch } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 
@@ -61,13 +58,6 @@ export interface AgentWatchOptions {
   releaseVoice?: (room: string) => void;
   /** When to look whether a worker has taken the dispatch, to get the voice ready [400 ms]. */
   prepareMs?: number;
-  /**
-   * Plays the welcome line in the room ("One moment, please: connecting you."); with
-   * `welcomeAfterMs`, for a caller whose agent is coming but has not joined that long after the
-   * caller's audio was published.
-   */
-  welcome?: (room: string) => void;
-  welcomeAfterMs?: number;
   logger: Logger;
   /** From the caller's audio being published to the first look at the room's dispatch. */
   firstCheckMs: number;
@@ -114,9 +104,6 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     }
   >();
   const answered = new Set<string>();
-  /** Rooms whose caller (the value) gets the welcome line unless their agent joins first. */
-  const welcomeDue = new Map<string, string>();
-  const welcomeAfterMs = options.welcome ? (options.welcomeAfterMs ?? 0) : 0;
   const keyOf = (room: string, identity: string) => `${room}/${identity}`;
 
   const { agentComing } = options;
@@ -126,15 +113,6 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     const coming = await agentComing(caller.room).catch(() => false);
     if (!coming && waiting.has(key) && !answered.has(caller.room))
       options.prepareVoice(caller.room);
-  };
-
-  const welcome = async (room: string): Promise<void> => {
-    if (!welcomeDue.delete(room) || answered.has(room)) return;
-    // Only for a caller an agent is coming to: the others are queued or told the line is down.
-    const coming = await agentComing(room).catch(() => false);
-    if (!coming || answered.has(room)) return;
-    logger.info({ room }, 'the agent has not joined yet; the switchboard welcomes the caller');
-    options.welcome?.(room);
   };
 
   const check = async (key: string): Promise<void> => {
@@ -181,10 +159,6 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
       const key = keyOf(room, identity);
       if (waiting.has(key)) return;
       waiting.set(key, { room, identity, since: now(), redispatched: false });
-      if (welcomeAfterMs > 0) {
-        welcomeDue.set(room, identity);
-        setTimer(() => void welcome(room), welcomeAfterMs);
-      }
       const prepareMs = options.prepareMs ?? 400;
       if (prepareMs < options.firstCheckMs) setTimer(() => void prepare(key), prepareMs);
       setTimer(() => void check(key), options.firstCheckMs);
@@ -215,19 +189,15 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     },
     agentJoined(room) {
       answered.add(room);
-      welcomeDue.delete(room);
       options.releaseVoice?.(room);
       for (const [key, caller] of waiting) if (caller.room === room) waiting.delete(key);
     },
     callerLeft(room, identity) {
       // Anyone else leaving (a lost agent removed, the switchboard's voice) is not the caller.
-      const wasWaiting = waiting.delete(keyOf(room, identity));
-      const wasDue = welcomeDue.get(room) === identity && welcomeDue.delete(room);
-      if (wasWaiting || wasDue) options.releaseVoice?.(room);
+      if (waiting.delete(keyOf(room, identity))) options.releaseVoice?.(room);
     },
     roomClosed(room) {
       answered.delete(room);
-      welcomeDue.delete(room);
       options.releaseVoice?.(room);
       for (const [key, caller] of waiting) if (caller.room === room) waiting.delete(key);
     },

@@ -5,7 +5,6 @@ import wavefile from 'wavefile';
 const asset = (name: string) => new URL(`../assets/${name}.wav`, import.meta.url);
 
 export const CLIPS = {
-  welcome: asset('welcome'),
   lineDown: asset('line-down'),
   queueIntro: asset('queue-intro'),
   queueNumbers: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => asset(`number-${n}`)),

@@ -19,8 +19,7 @@ describe('switchboard config', () => {
       trunkMaxNewCallsPerMinute: 120,
     });
     expect(Object.isFrozen(config.limits)).toBe(true);
-    expect(config.lineDown).toEqual({ afterMs: 1_000, transferTo: undefined });
-    expect(config.welcome).toEqual({ afterMs: 1_000 });
+    expect(config.lineDown).toEqual({ afterMs: 1_200, transferTo: undefined });
     expect(config.queue).toEqual({ maxLength: 10, maxWaitMs: 180_000 });
     expect(config.agentName).toBe('ecommerce-support');
   });
@@ -29,14 +28,12 @@ describe('switchboard config', () => {
     const config = loadConfig({
       ...BASE,
       AGENT_WAIT_SECONDS: '2.5',
-      WELCOME_AFTER_SECONDS: '0',
       QUEUE_MAX_LENGTH: '0',
       QUEUE_MAX_WAIT_SECONDS: '30',
       TRANSFER_TO: 'tel:+15550100200',
       AGENT_NAME: 'other-agent',
     });
     expect(config.lineDown).toEqual({ afterMs: 2_500, transferTo: 'tel:+15550100200' });
-    expect(config.welcome).toEqual({ afterMs: 0 });
     expect(config.queue).toEqual({ maxLength: 0, maxWaitMs: 30_000 });
     expect(config.agentName).toBe('other-agent');
     expect(() => loadConfig({ ...BASE, TRANSFER_TO: 'call me maybe' })).toThrow(
@@ -55,9 +52,6 @@ describe('switchboard config', () => {
       /LIVEKIT_API_SECRET is required/,
     );
     expect(() => loadConfig({ ...BASE, LIVEKIT_URL: 'redis://x' })).toThrow(/LIVEKIT_URL/);
-    expect(() => loadConfig({ ...BASE, WELCOME_AFTER_SECONDS: 'later' })).toThrow(
-      /WELCOME_AFTER_SECONDS/,
-    );
   });
 
   it('reads the limits', () => {

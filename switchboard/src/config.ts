@@ -32,10 +32,6 @@ const schema = z.object({
     maxLength: z.coerce.number().int().min(0, { error: 'must be 0 or more' }),
     maxWaitMs: positive,
   }),
-  /** Callers whose agent has not joined this long after their audio hear the welcome line; 0: off. */
-  welcome: z.object({
-    afterMs: z.coerce.number().int().min(0, { error: 'must be 0 or more' }),
-  }),
   lineDown: z.object({
     afterMs: positive,
     transferTo: z
@@ -66,7 +62,6 @@ const SOURCES: Record<string, string> = {
   agentName: 'AGENT_NAME',
   'queue.maxLength': 'QUEUE_MAX_LENGTH',
   'queue.maxWaitMs': 'QUEUE_MAX_WAIT_SECONDS',
-  'welcome.afterMs': 'WELCOME_AFTER_SECONDS',
   'lineDown.afterMs': 'AGENT_WAIT_SECONDS',
   'lineDown.transferTo': 'TRANSFER_TO',
   logLevel: 'LOG_LEVEL',
@@ -102,9 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): SwitchboardConfig {
       maxLength: value(env, 'QUEUE_MAX_LENGTH') ?? 10,
       maxWaitMs: seconds('QUEUE_MAX_WAIT_SECONDS', 180),
     },
-    welcome: { afterMs: seconds('WELCOME_AFTER_SECONDS', 1) },
     lineDown: {
-      afterMs: seconds('AGENT_WAIT_SECONDS', 1),
+      afterMs: seconds('AGENT_WAIT_SECONDS', 1.2),
       transferTo: value(env, 'TRANSFER_TO'),
     },
     logLevel: value(env, 'LOG_LEVEL') ?? 'info',
@@ -119,7 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): SwitchboardConfig {
     ...config,
     limits: Object.freeze({ ...config.limits }),
     queue: Object.freeze({ ...config.queue }),
-    welcome: Object.freeze({ ...config.welcome }),
     lineDown: Object.freeze({ ...config.lineDown }),
   });
 }

@@ -58,7 +58,6 @@ async function main(): Promise<void> {
   };
   // Read once, at start: a missing or broken asset is a startup error, not a silent call.
   const clips = {
-    welcome: await readClip(CLIPS.welcome),
     lineDown: await readClip(CLIPS.lineDown),
     intro: await readClip(CLIPS.queueIntro),
     numbers: await Promise.all(CLIPS.queueNumbers.map((url) => readClip(url))),
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
     clips,
     dispatch: async (room, wait) => {
       await dispatch.createDispatch(room, config.agentName, {
-        metadata: queueDispatchMetadata(wait),
+        metadata: queueDispatchMetadata({ ...wait, dispatchedAt: Date.now() }),
       });
     },
     agentComing,
@@ -123,14 +122,6 @@ async function main(): Promise<void> {
         metadata: takeoverDispatchMetadata(),
       });
     },
-    welcome: (room) => {
-      speaker
-        .play(room, [clips.welcome])
-        .done.catch((error: unknown) =>
-          logger.warn({ room, err: { message: (error as Error).message } }, 'welcome line failed'),
-        );
-    },
-    welcomeAfterMs: config.welcome.afterMs,
     prepareVoice: (room) => speaker.prepare(room),
     releaseVoice: (room) => speaker.release(room),
     queue: (room, identity) => queue.enqueue(room, identity),

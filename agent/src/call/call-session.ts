@@ -5,6 +5,7 @@ import { type JobContext, voice } from '@livekit/agents';
 import { ParticipantKind, RoomEvent, type RemoteParticipant, type Room } from '@livekit/rtc-node';
 import {
   isTakeover,
+  queueWaitAt,
   queueWaitOf,
   SWITCHBOARD_IDENTITY_PREFIX,
 } from '@ecommerce-voicebot/contracts';
@@ -56,7 +57,7 @@ export const CALLER_JOIN_TIMEOUT_MS = 10_000;
  */
 export const OPENING_LEAD_MS = 1_200;
 /** ...and at the latest this long after the caller joined the room (about when they dialled). */
-export const OPENING_DEADLINE_MS = 2_200;
+export const OPENING_DEADLINE_MS = 1_800;
 
 /**
  * The silence before "Hello!": OPENING_LEAD_MS, less what the caller has already waited past
@@ -78,7 +79,7 @@ export function isCaller(participant: RemoteParticipant): boolean {
   );
 }
 
-/** Whether the switchboard's voice is in the room with audio (the queue, its welcome line). */
+/** Whether the switchboard's voice is in the room with audio (the queue message, hold audio). */
 export function switchboardSpeaking(participants: Iterable<RemoteParticipant>): boolean {
   for (const participant of participants)
     if (
@@ -151,7 +152,8 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     callerKind: caller.kind,
   });
   // Connected from the switchboard's call queue: how long the caller waited (dispatch metadata).
-  const queue = queueWaitOf(ctx.job.metadata);
+  const queued = queueWaitOf(ctx.job.metadata);
+  const queue = queued && queueWaitAt(queued, Date.now());
   // Sent to take over from an agent whose host died mid-call: the record says so.
   const takeover = isTakeover(ctx.job.metadata);
   // The decision and its reason, never the number.

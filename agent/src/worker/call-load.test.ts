@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { callLoad, createCallAdmission, type JobOffer } from './call-load.js';
+import { queueDispatchMetadata } from '@ecommerce-voicebot/contracts';
+import { callLoad, createCallAdmission, QUEUED_SLOT_WAIT_MS, type JobOffer } from './call-load.js';
 
 const running = (...ids: string[]) => ({ activeJobs: ids.map((id) => ({ job: { id } })) });
 
-function offer(id: string) {
+function offer(id: string, metadata?: string) {
   const answers: string[] = [];
   const job: JobOffer = {
     id,
+    ...(metadata === undefined ? {} : { job: { metadata } }),
     accept: async () => void answers.push('accept'),
     reject: async () => void answers.push('reject'),
   };
@@ -64,5 +66,49 @@ describe('which calls the worker takes', () => {
     const c = offer('c');
     await admission.requestFunc(c.job);
     expect(c.answers).toEqual(['accept']);
+  });
+
+  describe("a queued caller's dispatch on a full worker", () => {
+    const QUEUED = queueDispatchMetadata({ waitedMs: 4_000, position: 1 });
+
+    function clocked() {
+      let now = 0;
+      const admission = createCallAdmission(
+        1,
+        () => now,
+        async (ms) => {
+          now += ms;
+        },
+      );
+      return { admission, advance: (ms: number) => (now += ms), at: () => now };
+    }
+
+    it('waits for the call that is ending to free its slot, then takes it', async () => {
+      const { admission, at } = clocked();
+      const jobs = running('a');
+      await admission.loadFunc(jobs);
+      const queued = offer('q', QUEUED);
+      const answering = admission.requestFunc(queued.job);
+      // Job a's session closes while the offer waits.
+      await Promise.resolve();
+      (jobs.activeJobs as { job: { id: string } }[]).splice(0, 1);
+      await answering;
+      expect(queued.answers).toEqual(['accept']);
+      expect(at()).toBeLessThan(QUEUED_SLOT_WAIT_MS);
+    });
+
+    it('declines after the wait when no call ends, and a new call at once', async () => {
+      const { admission, at } = clocked();
+      await admission.loadFunc(running('a'));
+      const queued = offer('q', QUEUED);
+      await admission.requestFunc(queued.job);
+      expect(queued.answers).toEqual(['reject']);
+      expect(at()).toBeGreaterThanOrEqual(QUEUED_SLOT_WAIT_MS);
+      const fresh = offer('n');
+      const before = at();
+      await admission.requestFunc(fresh.job);
+      expect(fresh.answers).toEqual(['reject']);
+      expect(at()).toBe(before);
+    });
   });
 });

@@ -10,6 +10,8 @@
 // worker reporting "full" would keep refusing for up to 2.5 s after a call ended, while queued
 // callers wait: deciding here, on the exact count, takes the next call at once.
 
+import { queueWaitOf } from '@ecommerce-voicebot/contracts';
+
 /** The part of the framework's AgentServer the load function reads. */
 export interface ServerWithJobs {
   readonly activeJobs: readonly {
@@ -22,6 +24,8 @@ export interface ServerWithJobs {
 /** The part of a JobRequest the admission uses. */
 export interface JobOffer {
   readonly id: string;
+  /** The dispatch's metadata: a queued caller's says so (contracts/src/queue.ts). */
+  readonly job?: { readonly metadata?: string };
   accept(): Promise<void>;
   reject(): Promise<void>;
 }
@@ -36,6 +40,15 @@ export function callLoad(activeCalls: number, maxCalls: number): number {
 /** An accepted job not seen running after this long never started (its process failed). */
 const START_GRACE_MS = 15_000;
 
+/**
+ * How long a queued caller's dispatch may wait for a slot on a full worker. The switchboard asks
+ * for the head of the line as soon as an agent leaves its call, but that agent's job still counts
+ * here while its session closes (1-1.5 s on a busy host); declining it would cost the caller
+ * another round of dispatches. livekit-server waits up to 10 s for an answer.
+ */
+export const QUEUED_SLOT_WAIT_MS = 2_000;
+const SLOT_POLL_MS = 50;
+
 export interface CallAdmission {
   /** `ServerOptions.loadFunc`. */
   loadFunc(server: ServerWithJobs): Promise<number>;
@@ -43,7 +56,11 @@ export interface CallAdmission {
   requestFunc(offer: JobOffer): Promise<void>;
 }
 
-export function createCallAdmission(maxCalls: number, now: () => number = Date.now): CallAdmission {
+export function createCallAdmission(
+  maxCalls: number,
+  now: () => number = Date.now,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): CallAdmission {
   callLoad(0, maxCalls);
   let server: ServerWithJobs | undefined;
   /** Jobs accepted here and not yet seen running, by when they were accepted. */
@@ -63,6 +80,10 @@ export function createCallAdmission(maxCalls: number, now: () => number = Date.n
       return callLoad(calls(), maxCalls);
     },
     async requestFunc(offer) {
+      if (calls() >= maxCalls && queueWaitOf(offer.job?.metadata) !== undefined) {
+        const until = now() + QUEUED_SLOT_WAIT_MS;
+        while (calls() >= maxCalls && now() < until) await sleep(SLOT_POLL_MS);
+      }
       if (calls() >= maxCalls) {
         await offer.reject();
         return;

@@ -117,15 +117,16 @@ describe(`a line with room for ${CAPACITY} calls`, () => {
     );
     expect(connected.map((line) => line.room)).toEqual([firstInLine]);
     // The agent wrote the caller's wait into the call record (the switchboard's dispatch said it).
+    // (A served caller queued for a moment has a record with a wait of a few milliseconds: the
+    // longest waiter's is the one that waited past the call's end.)
     const queuedStart = await eventually(
       async () =>
         callRecordStarts().find(
-          (start) => (start.queue as { waitedMs?: number } | undefined)?.waitedMs !== undefined,
+          (start) => ((start.queue as { waitedMs?: number } | undefined)?.waitedMs ?? 0) > 1_000,
         ),
       5_000,
       'a call record with its queue wait',
     );
     expect(queuedStart.queue).toMatchObject({ position: 1 });
-    expect((queuedStart.queue as { waitedMs: number }).waitedMs).toBeGreaterThan(1_000);
   });
 });
