@@ -7,8 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ScenarioRule } from '@ecommerce-voicebot/realtime-emulator';
-import { firstAudibleMs, type Call } from '@ecommerce-voicebot/sip-caller';
+import { type Call } from '@ecommerce-voicebot/sip-caller';
 import {
+  answeredAndHeard,
   agentIdle,
   callRoom,
   eventually,
@@ -86,12 +87,7 @@ async function askForMyOrders(
   const roomsBefore = new Set((await harness.rooms.listRooms()).map((room) => room.name));
   const call = harness.caller().call({ to: ATTESTED_NUMBER, from: KNOWN_CALLER, headers });
   active = call;
-  const answered = await call.answered;
-  await eventually(
-    () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-    8_000,
-    'the greeting',
-  );
+  await answeredAndHeard(call, 8_000, 'the greeting');
   const room = await eventually(
     () => callRoom(harness.rooms, KNOWN_CALLER, roomsBefore),
     5_000,

@@ -14,8 +14,7 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstAudibleMs } from '@ecommerce-voicebot/sip-caller';
-import { eventually, ROOT, startHarness, type Harness } from '../harness.js';
+import { answeredAndHeard, ROOT, startHarness, type Harness } from '../harness.js';
 
 let harness: Harness;
 const burners: ChildProcess[] = [];
@@ -43,14 +42,9 @@ describe('the first call after a start', () => {
   it('is answered within 3 s and greets within 2 s, with both cores busy and the CPU monitor reading full', async () => {
     const invitedAt = clock();
     const call = harness.caller().call();
-    const answered = await call.answered;
-    const heardAt = await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-      8_000,
-      'the greeting',
-    );
-    const answerMs = answered.at - invitedAt;
-    const greetingMs = heardAt - answered.at;
+    const { answeredAt, heardAt } = await answeredAndHeard(call, 8_000, 'the greeting');
+    const answerMs = answeredAt - invitedAt;
+    const greetingMs = heardAt - answeredAt;
     console.info(
       `first call: answered ${answerMs.toFixed(0)} ms after the INVITE, greeting ${greetingMs.toFixed(0)} ms after the 200 OK`,
     );

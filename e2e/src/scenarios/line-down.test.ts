@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstAudibleMs } from '@ecommerce-voicebot/sip-caller';
-import { agentIdle, eventually, ROOT, startHarness, type Harness } from '../harness.js';
+import { answeredAndHeard, agentIdle, ROOT, startHarness, type Harness } from '../harness.js';
 
 let harness: Harness;
 
@@ -49,15 +48,10 @@ describe('the line', () => {
 
     const invitedAt = clock();
     const call = harness.caller().call({ answerTimeoutMs: 20_000 });
-    const answered = await call.answered;
-    const heardAt = await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-      8_000,
-      'the apology',
-    );
+    const { answeredAt, heardAt } = await answeredAndHeard(call, 8_000, 'the apology');
     const end = await call.ended;
     console.info(
-      `line down: answered ${(answered.at - invitedAt).toFixed(0)} ms after the INVITE, apology ` +
+      `line down: answered ${(answeredAt - invitedAt).toFixed(0)} ms after the INVITE, apology ` +
         `heard after ${(heardAt - invitedAt).toFixed(0)} ms, call ended by the line after ` +
         `${(end.at - invitedAt).toFixed(0)} ms`,
     );

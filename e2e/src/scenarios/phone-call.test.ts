@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ScenarioRule } from '@ecommerce-voicebot/realtime-emulator';
 import { firstAudibleMs, rmsDbfs, type Call } from '@ecommerce-voicebot/sip-caller';
 import {
+  answeredAndHeard,
   agentIdle,
   callRoom,
   eventually,
@@ -43,14 +44,8 @@ async function callerSays(said: string): Promise<void> {
 }
 
 /** Waits for the 200 OK and then for the agent's greeting (three audible packets in a row). */
-async function greeting(call: Call): Promise<{ answeredAt: number; heardAt: number }> {
-  const answered = await call.answered;
-  const heardAt = await eventually(
-    () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-    8_000,
-    'the greeting',
-  );
-  return { answeredAt: answered.at, heardAt };
+function greeting(call: Call): Promise<{ answeredAt: number; heardAt: number }> {
+  return answeredAndHeard(call, 8_000, 'the greeting');
 }
 
 /** Answered, greeted, then says something (any speech: the emulator's script says what it meant). */

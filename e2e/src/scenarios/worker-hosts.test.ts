@@ -12,7 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstAudibleMs, type Call } from '@ecommerce-voicebot/sip-caller';
 import { startWorkerHost, type WorkerHost } from '@ecommerce-voicebot/testkit';
 import { PORTS } from '@ecommerce-voicebot/stack';
-import { callRoom, eventually, ROOT, startHarness, type Harness } from '../harness.js';
+import {
+  answeredAndHeard,
+  callRoom,
+  eventually,
+  ROOT,
+  startHarness,
+  type Harness,
+} from '../harness.js';
 
 let harness: Harness;
 const hosts = new Map<string, WorkerHost>();
@@ -53,12 +60,7 @@ function dial(index: number): { call: Call; invitedAt: number; from: string } {
 
 /** The caller has heard something, and nothing for the last `quietMs`: the agent waits for them. */
 async function greetedAndQuiet(call: Call, quietMs = 1_500): Promise<void> {
-  const answered = await call.answered;
-  await eventually(
-    () => firstAudibleMs(call.received(), -45, { after: answered.at, minPackets: 3 }),
-    10_000,
-    'the greeting',
-  );
+  await answeredAndHeard(call, 10_000, 'the greeting');
   await eventually(
     () => {
       const audible = call.received().packets.filter((p) => p.dbfs >= -45);
