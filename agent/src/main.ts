@@ -109,9 +109,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         (agentServer?.activeJobs ?? [])
           .map((info) => beatingJobOf(info))
           .filter((job): job is BeatingJob => job !== undefined),
-      setAttributes: async (room, identity, attributes) => {
-        await rooms.updateParticipant(room, identity, { attributes });
-      },
+      setAttributes: async (room, identity, attributes) =>
+        (await rooms.updateParticipant(room, identity, { attributes })).attributes,
+      onCallEnded: (jobId) => admission.callEnded(jobId),
       logger: (log() as unknown as Logger).child({ name: 'heartbeat' }),
     }).start();
   }

@@ -19,6 +19,18 @@ export const AGENT_HEARTBEAT_INTERVAL_MS = 500;
  */
 export const AGENT_HEARTBEAT_STALE_MS = 1_500;
 
+/**
+ * Set to "1" by an agent whose caller has left, before it closes its session (1-1.5 s on a busy
+ * host). Its worker's main process reads it in each heartbeat's reply and stops counting the job
+ * as a call: a queued caller's dispatch is taken then, not when the job process is done.
+ */
+export const AGENT_CALL_ENDED_ATTRIBUTE = 'voicebot.call_ended';
+
+/** Whether an agent's attributes say its caller has left. */
+export function callEnded(attributes: Readonly<Record<string, string>> | undefined): boolean {
+  return attributes?.[AGENT_CALL_ENDED_ATTRIBUTE] === '1';
+}
+
 /** Dispatch metadata of the agent sent to a caller whose agent was lost mid-call. */
 export function takeoverDispatchMetadata(): string {
   return JSON.stringify({ takeover: true });

@@ -14,6 +14,8 @@ export interface AgentPresence {
   roomClosed(room: string): number;
   /** The rooms with an agent in them. */
   rooms(): Iterable<string>;
+  /** Whether an agent is in the room. */
+  has(room: string): boolean;
   count(): number;
 }
 
@@ -45,6 +47,7 @@ export function createAgentPresence(): AgentPresence {
       return count;
     },
     rooms: () => rooms.keys(),
+    has: (room) => rooms.has(room),
     count() {
       return [...rooms.values()].reduce((sum, agents) => sum + agents.size, 0);
     },

@@ -5,6 +5,7 @@ import { createAgentPresence } from './agent-presence.js';
 import { createCallerKeys } from './caller-key.js';
 import { createCallLimits } from './call-limits.js';
 import { createLineGuard } from './line-guard.js';
+import type { LineQueue } from './line-queue.js';
 import { webhookEvent } from './testing/webhooks.js';
 
 const NUMBER = '+14155550100';
@@ -120,6 +121,49 @@ describe('line guard', () => {
       webhookEvent('participant_left', { ...agent, kind: ParticipantInfo_Kind.STANDARD }),
     );
     expect(presence.count()).toBe(0);
+  });
+
+  it('tells the queue an agent is freeing up when a served caller hangs up, not when others leave', async () => {
+    const presence = createAgentPresence();
+    let freed = 0;
+    const guard = createLineGuard({
+      limits: createCallLimits({
+        lineMaxCalls: 9,
+        callerMaxCalls: 9,
+        callerMaxNewCalls: 9,
+        callerWindowMs: 60_000,
+        trunkMaxNewCallsPerMinute: 100,
+      }),
+      callerKey: createCallerKeys(),
+      logger: pino({ level: 'silent' }),
+      hangUp: async () => undefined,
+      presence,
+      queue: {
+        agentFreed: () => void (freed += 1),
+        agentJoined: () => undefined,
+        callerLeft: () => undefined,
+        roomClosed: () => undefined,
+      } as unknown as LineQueue,
+    });
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-1', number: NUMBER }));
+    await guard.handle(webhookEvent('participant_joined', { room: 'call-2', number: NUMBER }));
+    const agent = { room: 'call-1', identity: 'agent-AJ_1', kind: ParticipantInfo_Kind.AGENT };
+    await guard.handle(webhookEvent('participant_joined', agent));
+    // The switchboard's voice leaving, and a caller hanging up who had no agent: nothing freed.
+    await guard.handle(
+      webhookEvent('participant_left', {
+        room: 'call-1',
+        identity: 'switchboard-1',
+        kind: ParticipantInfo_Kind.STANDARD,
+      }),
+    );
+    await guard.handle(webhookEvent('participant_left', { room: 'call-2', number: NUMBER }));
+    expect(freed).toBe(0);
+    await guard.handle(webhookEvent('participant_left', { room: 'call-1', number: NUMBER }));
+    expect(freed).toBe(1);
+    // Its agent leaving next frees it again: the queue's window of retries starts over.
+    await guard.handle(webhookEvent('participant_left', agent));
+    expect(freed).toBe(2);
   });
 
   describe('QA testers', () => {

@@ -98,7 +98,11 @@ export function createLineGuard(deps: LineGuardDeps): LineGuard {
           return watch?.agentJoined(line.room);
         case 'left':
           // An agent (its worker has room again), a caller, or someone else: each part checks.
+          // A caller who hangs up on an agent frees that agent's worker too: the queue asks at
+          // once, and the worker takes the call as its agent closes (it has said the caller left).
           if (presence?.left(line.room, line.identity)) queue?.agentFreed();
+          else if (limits.isOpen(line.room, line.identity) && presence?.has(line.room))
+            queue?.agentFreed();
           queue?.callerLeft(line.room, line.identity);
           watch?.callerLeft(line.room, line.identity);
           withAudio.delete(keyOf(line.room, line.identity));

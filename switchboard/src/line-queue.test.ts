@@ -159,9 +159,29 @@ describe('line queue', () => {
     expect(down).toEqual([]);
     state.agentsOnLine = false;
     queue.agentFreed();
-    await vi.advanceTimersByTimeAsync(1_000);
+    // The last agent left its call: its worker is alive, so the queue keeps asking for a while.
+    await vi.advanceTimersByTimeAsync(3_900);
+    expect(down).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
     expect(down).toEqual(['call-1', 'call-2']);
     expect(plays.every((play) => play.stopped)).toBe(true);
+    expect(queue.length).toBe(0);
+  });
+
+  it('connects the head when the last agent left and its worker took the call late', async () => {
+    // A worker holds a queued caller's dispatch while the call that ended still counts on it: no
+    // agent is on the line and no job shows in the dispatch for a second or two.
+    const { queue, down, taken, state } = setup();
+    queue.enqueue('call-1', 'sip_1');
+    await vi.advanceTimersByTimeAsync(1_000);
+    state.agentsOnLine = false;
+    queue.agentFreed();
+    await vi.advanceTimersByTimeAsync(2_500);
+    taken.add('call-1');
+    await vi.advanceTimersByTimeAsync(500);
+    queue.agentJoined('call-1');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(down).toEqual([]);
     expect(queue.length).toBe(0);
   });
 

@@ -141,8 +141,10 @@ export function createLineQueue(options: LineQueueOptions): LineQueue {
         // A worker took it: its agent is on the way (agentJoined ends the wait).
         if (await options.agentComing(head.room).catch(() => false)) return;
         head.dispatchedAt = undefined;
-        if (!options.agentsOnLine()) {
-          // No agent in any call and no worker took the call: no worker is left to free up.
+        if (!options.agentsOnLine() && at >= freedUntil) {
+          // No agent in any call, none left one lately (its worker would be alive, and may be
+          // holding the dispatch while that agent's session closes), and no worker took the
+          // call: no worker is left to free up.
           for (const entry of line.splice(0)) {
             await entry.playback.stop();
             logger.warn({ room: entry.room }, 'no worker left; telling a queued caller');

@@ -24,6 +24,7 @@ import { roomForLog } from '../observability/redact.js';
 import { createCallGuard } from './call-guard.js';
 import { createEndCallTool, createTransferTool } from './call-control-tools.js';
 import { describeCaller } from './caller-identity.js';
+import { signalCallerLeft } from './caller-left-signal.js';
 import { createDtmfCollector, typedInput } from './dtmf.js';
 import { anotherAgentServes, yieldsToNewcomer } from './one-agent.js';
 import {
@@ -151,6 +152,7 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     room: roomForLog(ctx.room.name),
     callerKind: caller.kind,
   });
+  signalCallerLeft(ctx.room, participant.identity, logger);
   // Connected from the switchboard's call queue: how long the caller waited (dispatch metadata).
   const queued = queueWaitOf(ctx.job.metadata);
   const queue = queued && queueWaitAt(queued, Date.now());

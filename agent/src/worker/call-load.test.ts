@@ -97,6 +97,31 @@ describe('which calls the worker takes', () => {
       expect(at()).toBeLessThan(QUEUED_SLOT_WAIT_MS);
     });
 
+    it("takes it once the ending call's agent says its caller left, while that job still runs", async () => {
+      const { admission, at } = clocked();
+      await admission.loadFunc(running('a'));
+      const queued = offer('q', QUEUED);
+      const answering = admission.requestFunc(queued.job);
+      await Promise.resolve();
+      admission.callEnded('a');
+      await answering;
+      expect(queued.answers).toEqual(['accept']);
+      expect(at()).toBeLessThan(QUEUED_SLOT_WAIT_MS);
+      // q now holds the slot: a's ending does not count twice.
+      const next = offer('n');
+      await admission.requestFunc(next.job);
+      expect(next.answers).toEqual(['reject']);
+    });
+
+    it('ignores an ended job it does not run', async () => {
+      const { admission } = clocked();
+      await admission.loadFunc(running('a'));
+      admission.callEnded('gone');
+      const queued = offer('q', QUEUED);
+      await admission.requestFunc(queued.job);
+      expect(queued.answers).toEqual(['reject']);
+    });
+
     it('declines after the wait when no call ends, and a new call at once', async () => {
       const { admission, at } = clocked();
       await admission.loadFunc(running('a'));

@@ -8,7 +8,8 @@
 // declines a job past AGENT_MAX_CALLS itself; livekit-server then offers it to another worker, or
 // to none (the switchboard queues the caller). A worker reports its load only every 2.5 s, so a
 // worker reporting "full" would keep refusing for up to 2.5 s after a call ended, while queued
-// callers wait: deciding here, on the exact count, takes the next call at once.
+// callers wait: deciding here, on the exact count, takes the next call at once. A job whose caller
+// has left is not counted, though its process is still closing.
 
 import { queueWaitOf } from '@ecommerce-voicebot/contracts';
 
@@ -54,6 +55,11 @@ export interface CallAdmission {
   loadFunc(server: ServerWithJobs): Promise<number>;
   /** `ServerOptions.requestFunc`: accepts while the worker has fewer than `maxCalls` calls. */
   requestFunc(offer: JobOffer): Promise<void>;
+  /**
+   * The job's caller has left (its agent says so, worker/job-heartbeat.ts): it no longer counts,
+   * though its process takes a second more to close the session and write the call record.
+   */
+  callEnded(jobId: string): void;
 }
 
 export function createCallAdmission(
@@ -65,13 +71,16 @@ export function createCallAdmission(
   let server: ServerWithJobs | undefined;
   /** Jobs accepted here and not yet seen running, by when they were accepted. */
   const starting = new Map<string, number>();
+  /** Running jobs whose caller has left. */
+  const ended = new Set<string>();
 
   const calls = (): number => {
     const running = new Set(server?.activeJobs.map((info) => info.job.id) ?? []);
     const at = now();
     for (const [id, acceptedAt] of starting)
       if (running.has(id) || at - acceptedAt > START_GRACE_MS) starting.delete(id);
-    return running.size + starting.size;
+    for (const id of ended) if (!running.has(id)) ended.delete(id);
+    return running.size - ended.size + starting.size;
   };
 
   return {
@@ -90,6 +99,9 @@ export function createCallAdmission(
       }
       starting.set(offer.id, now());
       await offer.accept();
+    },
+    callEnded(jobId) {
+      if (server?.activeJobs.some((info) => info.job.id === jobId)) ended.add(jobId);
     },
   };
 }

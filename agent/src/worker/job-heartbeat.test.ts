@@ -1,9 +1,12 @@
-import { AGENT_HEARTBEAT_ATTRIBUTE } from '@ecommerce-voicebot/contracts';
+import {
+  AGENT_CALL_ENDED_ATTRIBUTE,
+  AGENT_HEARTBEAT_ATTRIBUTE,
+} from '@ecommerce-voicebot/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { recordingLogger } from '../testing/recording-logger.js';
 import { beatingJobOf, createJobHeartbeat, type BeatingJob } from './job-heartbeat.js';
 
-function setup(jobs: BeatingJob[], setAttributes?: () => Promise<void>) {
+function setup(jobs: BeatingJob[], setAttributes?: () => Promise<undefined>) {
   const sent: { room: string; identity: string; value: string }[] = [];
   const { logger, lines } = recordingLogger();
   const heartbeat = createJobHeartbeat({
@@ -12,6 +15,7 @@ function setup(jobs: BeatingJob[], setAttributes?: () => Promise<void>) {
       setAttributes ??
       (async (room, identity, attributes) => {
         sent.push({ room, identity, value: attributes[AGENT_HEARTBEAT_ATTRIBUTE]! });
+        return undefined;
       }),
     logger,
     intervalMs: 500,
@@ -24,8 +28,8 @@ describe('createJobHeartbeat', () => {
     vi.useFakeTimers();
     try {
       const jobs = [
-        { room: 'call-a', identity: 'agent-AJ_1' },
-        { room: 'call-b', identity: 'agent-AJ_2' },
+        { id: 'AJ_1', room: 'call-a', identity: 'agent-AJ_1' },
+        { id: 'AJ_2', room: 'call-b', identity: 'agent-AJ_2' },
       ];
       const { heartbeat, sent } = setup(jobs);
       heartbeat.start();
@@ -51,12 +55,13 @@ describe('createJobHeartbeat', () => {
     const { logger, lines } = recordingLogger();
     const heartbeat = createJobHeartbeat({
       jobs: () => [
-        { room: 'call-gone', identity: 'agent-AJ_1' },
-        { room: 'call-b', identity: 'agent-AJ_2' },
+        { id: 'AJ_1', room: 'call-gone', identity: 'agent-AJ_1' },
+        { id: 'AJ_2', room: 'call-b', identity: 'agent-AJ_2' },
       ],
       setAttributes: async (room) => {
         if (room === 'call-gone') throw new Error('participant not found');
         sent.push(room);
+        return undefined;
       },
       logger,
     });
@@ -66,12 +71,39 @@ describe('createJobHeartbeat', () => {
     expect(lines.filter((line) => line.includes('heartbeat not set'))).toHaveLength(1);
   });
 
+  it('tells once of a job whose agent says its caller left', async () => {
+    const endedJobs: string[] = [];
+    const agents = new Map<string, Record<string, string>>([
+      ['agent-AJ_1', {}],
+      ['agent-AJ_2', {}],
+    ]);
+    const heartbeat = createJobHeartbeat({
+      jobs: () => [
+        { id: 'AJ_1', room: 'call-a', identity: 'agent-AJ_1' },
+        { id: 'AJ_2', room: 'call-b', identity: 'agent-AJ_2' },
+      ],
+      setAttributes: async (_room, identity, attributes) => {
+        const merged = { ...agents.get(identity), ...attributes };
+        agents.set(identity, merged);
+        return merged;
+      },
+      onCallEnded: (id) => endedJobs.push(id),
+      logger: recordingLogger().logger,
+    });
+    await heartbeat.beat();
+    expect(endedJobs).toEqual([]);
+    agents.get('agent-AJ_2')![AGENT_CALL_ENDED_ATTRIBUTE] = '1';
+    await heartbeat.beat();
+    await heartbeat.beat();
+    expect(endedJobs).toEqual(['AJ_2']);
+  });
+
   it('sends no second beat to a job while its first is still on the way', async () => {
     let release: () => void = () => {};
     let calls = 0;
-    const { heartbeat } = setup([{ room: 'call-a', identity: 'agent-AJ_1' }], () => {
+    const { heartbeat } = setup([{ id: 'AJ_1', room: 'call-a', identity: 'agent-AJ_1' }], () => {
       calls += 1;
-      return new Promise<void>((resolve) => (release = resolve));
+      return new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
     });
     const first = heartbeat.beat();
     await heartbeat.beat();
@@ -87,11 +119,13 @@ describe('beatingJobOf', () => {
   it("takes the job's room and the identity its agent was accepted with", () => {
     expect(
       beatingJobOf({
-        job: { room: { name: 'call-a' } },
+        job: { id: 'AJ_1', room: { name: 'call-a' } },
         acceptArguments: { identity: 'agent-AJ_1' },
       }),
-    ).toEqual({ room: 'call-a', identity: 'agent-AJ_1' });
-    expect(beatingJobOf({ job: { room: { name: 'call-a' } } })).toBeUndefined();
-    expect(beatingJobOf({ job: {}, acceptArguments: { identity: 'agent-AJ_1' } })).toBeUndefined();
+    ).toEqual({ id: 'AJ_1', room: 'call-a', identity: 'agent-AJ_1' });
+    expect(beatingJobOf({ job: { id: 'AJ_1', room: { name: 'call-a' } } })).toBeUndefined();
+    expect(
+      beatingJobOf({ job: { id: 'AJ_1' }, acceptArguments: { identity: 'agent-AJ_1' } }),
+    ).toBeUndefined();
   });
 });

@@ -3,15 +3,18 @@
 // API. The main process has no audio to move, so its beats keep time while a job process's event
 // loop stalls for seconds starting a call on a busy host (a job's own beats stopped for 3 s there,
 // and the switchboard took a live agent for dead). Its beats stop when the host dies, and for a
-// job as soon as the framework sees its process gone.
+// job as soon as the framework sees its process gone. Each reply carries the agent's attributes:
+// one whose caller has left says so (AGENT_CALL_ENDED_ATTRIBUTE), and the worker frees its slot.
 import {
   AGENT_HEARTBEAT_ATTRIBUTE,
   AGENT_HEARTBEAT_INTERVAL_MS,
+  callEnded,
 } from '@ecommerce-voicebot/contracts';
 import type { Logger } from 'pino';
 
 /** A job as the heartbeat needs it: its room and the identity its agent joins with. */
 export interface BeatingJob {
+  readonly id: string;
   readonly room: string;
   readonly identity: string;
 }
@@ -19,12 +22,17 @@ export interface BeatingJob {
 export interface JobHeartbeatOptions {
   /** The jobs running now (the framework's `activeJobs`). */
   jobs: () => Iterable<BeatingJob>;
-  /** Sets the participant's attributes (RoomServiceClient.updateParticipant in production). */
+  /**
+   * Sets the participant's attributes (RoomServiceClient.updateParticipant in production) and
+   * returns all of them, as the server has them now.
+   */
   setAttributes: (
     room: string,
     identity: string,
     attributes: Record<string, string>,
-  ) => Promise<void>;
+  ) => Promise<Readonly<Record<string, string>> | undefined>;
+  /** A job whose agent says its caller has left (told once per job). */
+  onCallEnded?: (jobId: string) => void;
   logger: Logger;
   intervalMs?: number;
   setInterval?: (callback: () => void, ms: number) => { unref?: () => void };
@@ -47,6 +55,8 @@ export function createJobHeartbeat(options: JobHeartbeatOptions): JobHeartbeat {
   const inFlight = new Set<string>();
   /** Jobs whose failing beat was already reported (an agent not joined yet, a room closing). */
   const reported = new Set<string>();
+  /** Jobs already told as ended. */
+  const ended = new Set<string>();
   let timer: unknown;
 
   const beatJob = async (job: BeatingJob, value: string): Promise<void> => {
@@ -54,8 +64,14 @@ export function createJobHeartbeat(options: JobHeartbeatOptions): JobHeartbeat {
     if (inFlight.has(key)) return;
     inFlight.add(key);
     try {
-      await options.setAttributes(job.room, job.identity, { [AGENT_HEARTBEAT_ATTRIBUTE]: value });
+      const attributes = await options.setAttributes(job.room, job.identity, {
+        [AGENT_HEARTBEAT_ATTRIBUTE]: value,
+      });
       reported.delete(key);
+      if (callEnded(attributes) && !ended.has(job.id)) {
+        ended.add(job.id);
+        options.onCallEnded?.(job.id);
+      }
     } catch (error) {
       if (!reported.has(key)) {
         reported.add(key);
@@ -75,6 +91,8 @@ export function createJobHeartbeat(options: JobHeartbeatOptions): JobHeartbeat {
     const jobs = [...options.jobs()];
     const current = new Set(jobs.map((job) => `${job.room}/${job.identity}`));
     for (const key of reported) if (!current.has(key)) reported.delete(key);
+    const ids = new Set(jobs.map((job) => job.id));
+    for (const id of ended) if (!ids.has(id)) ended.delete(id);
     await Promise.all(jobs.map((job) => beatJob(job, value)));
   };
 
@@ -96,11 +114,11 @@ export function createJobHeartbeat(options: JobHeartbeatOptions): JobHeartbeat {
 
 /** The framework's running job (`AgentServer.activeJobs`) as a {@link BeatingJob}. */
 export function beatingJobOf(info: {
-  readonly job: { readonly room?: { readonly name?: string } | undefined };
+  readonly job: { readonly id: string; readonly room?: { readonly name?: string } | undefined };
   readonly acceptArguments?: { readonly identity?: string } | undefined;
 }): BeatingJob | undefined {
   const room = info.job.room?.name;
   const identity = info.acceptArguments?.identity;
   if (!room || !identity) return undefined;
-  return { room, identity };
+  return { id: info.job.id, room, identity };
 }
