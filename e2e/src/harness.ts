@@ -10,6 +10,7 @@ import { createLiveKitClient, runCli } from '@ecommerce-voicebot/sip';
 import { pino } from 'pino';
 import {
   createRealtimeEmulator,
+  createSileroVadFactory,
   loadScenarioFile,
   SCENARIOS_DIR,
   type RealtimeEmulator,
@@ -91,6 +92,11 @@ export async function startHarness(
     role?: 'all' | 'media';
     /** Return once the agent worker registered, before its job processes are warm. */
     skipWarmWait?: boolean;
+    /**
+     * The emulator's timing profile (default `ideal`: answers at once). `realistic` adds the
+     * model's and the network's delays and decides end of speech with Silero.
+     */
+    emulatorProfile?: 'ideal' | 'realistic';
   } = {},
 ): Promise<Harness> {
   const ip = process.env.STACK_IP;
@@ -121,6 +127,9 @@ export async function startHarness(
     ...(options.maxRecordedEvents === undefined
       ? {}
       : { maxRecordedEvents: options.maxRecordedEvents }),
+    ...(options.emulatorProfile === 'realistic'
+      ? { profile: 'realistic' as const, modelVad: await createSileroVadFactory() }
+      : {}),
   });
   const stack = await startStack({
     root: ROOT,

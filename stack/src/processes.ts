@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 
 export interface ManagedProcess {
@@ -24,6 +25,19 @@ export interface StartOptions {
   cwd?: string;
   /** Each output line, already prefixed with the process name. */
   onLine?: (line: string) => void;
+}
+
+/**
+ * Raises a process's nice value to `niceness` (lower priority; its children inherit it). No
+ * privilege is needed to lower a priority; returns false where the system refuses all the same.
+ */
+export function lowerPriority(pid: number, niceness: number): boolean {
+  try {
+    if (getPriority(pid) < niceness) setPriority(pid, niceness);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const COLORS = [36, 33, 35, 32, 34, 91, 96, 93];

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
-import { startProcess, waitForHttp, type ManagedProcess } from './processes.js';
+import { lowerPriority, startProcess, waitForHttp, type ManagedProcess } from './processes.js';
 import { serviceEnv, type Service } from './service-env.js';
 
 export const PORTS = Object.freeze({
@@ -113,6 +113,14 @@ export function warmPoolSize(setting: string | undefined): number {
     : Math.min(availableParallelism(), 4);
 }
 
+/**
+ * The agent worker's nice value (its job processes inherit it). A job process takes a few
+ * CPU-seconds to start a call; where the worker shares a box with the media services and the
+ * switchboard, those go first, so that a burst of calls does not stall the switchboard (its queue
+ * message came 1.1 s late in a 4-call burst on 2 cores) or the audio already flowing.
+ */
+export const AGENT_NICENESS = 5;
+
 /** A line the agent worker logs (pino JSON) when one more job process is warm. */
 export function isWarmProcessLine(line: string): boolean {
   return line.includes(`"msg":"${JOB_PROCESS_WARM_MESSAGE}"`);
@@ -146,6 +154,8 @@ export async function startAgentWorker(
       ? { AGENT_MODE: 'offline', OPENAI_BASE_URL: options.emulatorUrl }
       : {}),
   });
+  if (agent.child.pid !== undefined && !lowerPriority(agent.child.pid, AGENT_NICENESS))
+    starter.note(`[stack] could not lower the agent worker's priority; going on`);
   // 200 once the worker's connection to livekit-server is open (it registers right then).
   await waitForHttp(`http://127.0.0.1:${PORTS.agentHealth}/`, {
     timeoutMs: 60_000,

@@ -66,11 +66,23 @@ export const OPENING_DEADLINE_MS = 1_800;
  * livekit-server's clock (0 when unknown): on another host a skewed clock only moves the line
  * within [0, OPENING_LEAD_MS].
  */
-export function openingLeadMs(callerJoinedAt: number, now: number): number {
-  if (callerJoinedAt <= 0) return OPENING_LEAD_MS;
-  const left = OPENING_DEADLINE_MS - (now - callerJoinedAt);
-  return Math.min(OPENING_LEAD_MS, Math.max(0, left));
+export function openingLeadMs(
+  callerJoinedAt: number,
+  now: number,
+  switchboardSpeaking = false,
+): number {
+  const lead =
+    callerJoinedAt <= 0
+      ? OPENING_LEAD_MS
+      : Math.min(OPENING_LEAD_MS, Math.max(0, OPENING_DEADLINE_MS - (now - callerJoinedAt)));
+  return switchboardSpeaking ? Math.max(lead, SWITCHBOARD_YIELD_MS) : lead;
 }
+
+/**
+ * The switchboard started its queue message just as this agent came (a burst on a busy host): it
+ * stops the moment the agent joins (its webhook), so "Hello!" waits this long, never over it.
+ */
+export const SWITCHBOARD_YIELD_MS = 400;
 
 /** Whether a participant is the caller: not an agent, not the switchboard's voice (queue, hold). */
 export function isCaller(participant: RemoteParticipant): boolean {
@@ -175,14 +187,20 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   // as soon as this track is published). A caller whose agent died hears "Sorry, we were cut off"
   // at once. A new caller hears "Hello!" only should the model's greeting not have started within
   // openingLeadMs of the answer (it stops the line as it starts): never silence, never two
-  // voices. A caller connected from the queue, or whom the switchboard is speaking to, hears the
-  // greeting only.
+  // voices. A caller connected from the queue (who heard the queue message) hears the greeting
+  // only. One the switchboard began to queue as this agent came hears "Hello!" once it has
+  // stopped: the switchboard's voice was cut at its first words (a burst lost 0.6 s of silence
+  // when this agent waited for the model's greeting instead).
   const opening = takeover
     ? { clip: FALLBACK_CLIPS.takeover, leadMs: 0 }
-    : queue === undefined && !switchboardSpeaking(ctx.room.remoteParticipants.values())
+    : queue === undefined
       ? {
           clip: FALLBACK_CLIPS.hello,
-          leadMs: openingLeadMs(Number(participant.info.joinedAt ?? 0n), Date.now()),
+          leadMs: openingLeadMs(
+            Number(participant.info.joinedAt ?? 0n),
+            Date.now(),
+            switchboardSpeaking(ctx.room.remoteParticipants.values()),
+          ),
         }
       : undefined;
   const openingLine: Promise<StartedClip | undefined> =

@@ -5,6 +5,7 @@ import {
   OPENING_DEADLINE_MS,
   OPENING_LEAD_MS,
   openingLeadMs,
+  SWITCHBOARD_YIELD_MS,
   switchboardSpeaking,
   waitForCaller,
 } from './call-session.js';
@@ -75,6 +76,13 @@ describe('openingLeadMs', () => {
   it('shortens the wait for an agent that joined late, down to none', () => {
     expect(openingLeadMs(10_000, 10_000 + OPENING_DEADLINE_MS - 300)).toBe(300);
     expect(openingLeadMs(10_000, 10_000 + OPENING_DEADLINE_MS + 5_000)).toBe(0);
+  });
+
+  it("leaves the switchboard's cut-off queue message time to stop, never longer than the lead", () => {
+    expect(openingLeadMs(10_000, 10_000 + OPENING_DEADLINE_MS + 5_000, true)).toBe(
+      SWITCHBOARD_YIELD_MS,
+    );
+    expect(openingLeadMs(10_000, 10_500, true)).toBe(OPENING_LEAD_MS);
   });
 
   it('keeps to its bounds when the join time is unknown or from a clock ahead of ours', () => {

@@ -170,6 +170,11 @@ it('sends keypad digits the way phone callers do, with the phone-audio filter on
   // The filter runs on the published microphone (an AudioWorklet in this real browser).
   await page.getByText('On: your microphone is sent as 8 kHz μ-law.').waitFor({ timeout: 10_000 });
   expect(await page.getByRole('alert').count()).toBe(0);
+  // The fake microphone would now say "where is my order 9002" (the first test's question): its
+  // turn would race the digits (the server's voice detection cancels the typed answer). Muted, the
+  // keypad is the only input.
+  await page.getByRole('button', { name: 'Mute' }).click();
+  await page.getByRole('button', { name: 'Turn microphone on' }).waitFor({ timeout: 5_000 });
 
   const keypad = page.getByRole('group', { name: 'Keypad' });
   for (const name of ['9', '0', '0', '1', 'pound'])

@@ -2,108 +2,15 @@
 // the Realtime emulator with a real-time speaker and an open microphone (audio-io.ts), in both
 // shapes of audio delivery: `realtime` (the emulator paces audio as it plays, so an interruption is
 // a server cancel) and `burst` (audio 4x faster than real time, `response.done` before playback
-// ends, as with OpenAI): the goodbye and the transfer wait for the last words to be played.
-import {
-  createRealtimeEmulator,
-  type RealtimeEmulator,
-  type RealtimeEmulatorOptions,
-  type ScenarioInput,
-} from '@ecommerce-voicebot/realtime-emulator';
-import type { llm } from '@livekit/agents';
+// ends, as with OpenAI): the goodbye and the transfer wait for the last words to be played, and a
+// caller who barges in stops the agent either way (a server cancel, or a local stop and a truncate).
 import { initializeLogger, voice } from '@livekit/agents';
-import {
-  createEndCallTool,
-  createModelRecovery,
-  createRealtimeModel,
-  createSupportAgent,
-  createTransferTool,
-  loadConfig,
-  watchModelTrouble,
-} from '@ecommerce-voicebot/agent';
-import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RealtimeSpeaker, ScriptedMicrophone } from './audio-io.js';
-
-const silent = pino({ level: 'silent' });
-const cleanups: (() => Promise<unknown>)[] = [];
+import { spokenTone } from './audio-io.js';
+import { closeCalls, sleep, startCall, until } from './agent-call.js';
 
 beforeAll(() => initializeLogger({ pretty: false, level: 'warn' }));
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(check: () => T | undefined | false, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-interface Call {
-  emulator: RealtimeEmulator;
-  session: voice.AgentSession;
-  speaker: RealtimeSpeaker;
-  mic: ScriptedMicrophone;
-  transfers: number[];
-  retries: () => number;
-}
-
-async function startCall(
-  scenario: ScenarioInput,
-  options: Partial<RealtimeEmulatorOptions> = {},
-  tools: llm.ToolContextEntry[] = [],
-): Promise<Call> {
-  const emulator = await createRealtimeEmulator({ scenario, logger: silent, ...options });
-  cleanups.push(() => emulator.close());
-  const config = loadConfig({ AGENT_MODE: 'offline', OPENAI_BASE_URL: emulator.url });
-  const model = createRealtimeModel(config);
-  const session = new voice.AgentSession({ llm: model });
-  // The call observer listens in production; without a listener the framework rethrows errors.
-  session.on(voice.AgentSessionEventTypes.Error, () => undefined);
-  let retries = 0;
-  // As call-session.ts wires it.
-  watchModelTrouble(
-    model,
-    createModelRecovery({
-      session: {
-        generateReply: (o) => {
-          retries++;
-          return session.generateReply(o);
-        },
-      },
-      logger: silent,
-      onGiveUp: () => undefined,
-    }),
-  );
-  const speaker = new RealtimeSpeaker();
-  const mic = new ScriptedMicrophone();
-  session.input.audio = mic;
-  session.output.audio = speaker;
-  const transfers: number[] = [];
-  const agent = createSupportAgent({
-    instructions: 'test',
-    tools: [
-      createEndCallTool(),
-      createTransferTool({
-        transferTo: 'tel:+15550100',
-        caller: () => ({ kind: 'sip', identity: 'caller' }),
-        transfer: async () => void transfers.push(Date.now()),
-      }),
-      ...tools,
-    ],
-    greet: false,
-  });
-  await session.start({ agent });
-  cleanups.push(async () => {
-    await mic.close();
-    await session.close();
-  });
-  return { emulator, session, speaker, mic, transfers, retries: () => retries };
-}
+afterEach(closeCalls);
 
 describe.each(['realtime', 'burst'] as const)('audio delivered %s', (pacing) => {
   it('plays the whole goodbye before end_call closes the session', async () => {
@@ -128,6 +35,57 @@ describe.each(['realtime', 'burst'] as const)('audio delivered %s', (pacing) => 
     expect(goodbye.interrupted).toBe(false);
     expect(goodbye.playedMs).toBeGreaterThan(1_000);
     expect(closed).toBeGreaterThanOrEqual(goodbye.endedAt);
+  }, 30_000);
+
+  it('stops talking when the caller barges in, tells the model what was heard, then answers', async () => {
+    const { session, speaker, mic, emulator } = await startCall({
+      audioPacing: pacing,
+      rules: [
+        {
+          id: 'returns',
+          match: { text: 'returns' },
+          say:
+            'You can return any item within thirty days of delivery. Pack it in its original ' +
+            'box, print the label from your account, and drop it at any post office near you.',
+        },
+        { match: { any: true }, transcript: 'Wait, stop, I only need the address.' },
+        { id: 'address', match: { text: 'address' }, say: 'Of course. Which order is it for?' },
+      ],
+    });
+    session.generateReply({ userInput: 'How do returns work?' });
+    // Barge in 4 s into the answer: the framework ignores the caller during the first 3 s the agent
+    // speaks in a session (its echo-cancellation warm-up; on a call, the greeting's first 3 s).
+    await until(() => speaker.playing, 10_000, 'the answer');
+    await sleep(4_000);
+    const { startedAt: spokeAt } = await mic.say(spokenTone(900));
+    const cut = await until(() => speaker.segments.find((s) => s.interrupted), 5_000, 'the stop');
+    const answer = emulator.sessions()[0]!.responses.find((r) => r.ruleId === 'returns')!;
+    // The caller heard 4 s and a bit of a 10 s answer, and the agent fell silent promptly.
+    expect(cut.playedMs).toBeGreaterThan(3_500);
+    expect(cut.playedMs).toBeLessThan(6_000);
+    expect(cut.endedAt - spokeAt).toBeLessThan(2_000);
+    if (pacing === 'burst') {
+      // All audio had arrived: the server finished the answer, the client stopped playing it and
+      // told the server where (OpenAI's documented shape for audio faster than real time).
+      expect(answer.status).toBe('completed');
+      const truncate = emulator.events.find((e) => e.type === 'conversation.item.truncate');
+      expect(truncate).toBeDefined();
+      const audioEndMs = (truncate!.event as { audio_end_ms: number }).audio_end_ms;
+      expect(Math.abs(audioEndMs - cut.playedMs)).toBeLessThan(500);
+    } else {
+      // Audio paced as it plays: the server cancels the rest when it hears the caller.
+      expect(answer).toMatchObject({ status: 'cancelled', cancelReason: 'turn_detected' });
+      expect(answer.deliveredText.length).toBeLessThan(answer.text!.length);
+    }
+    // The caller's words were heard and answered: speech, not silence.
+    await until(
+      () => speaker.segments.length > 1 && !speaker.segments.at(-1)!.interrupted,
+      10_000,
+      'the answer to the barge-in',
+    );
+    const reply = emulator.sessions()[0]!.responses.find((r) => r.ruleId === 'address');
+    expect(reply?.status).toBe('completed');
+    expect(emulator.sessions()[0]!.violations).toEqual([]);
   }, 30_000);
 
   it('transfers only after "connecting you" has played to the end', async () => {

@@ -10,6 +10,14 @@ const RATE = 24_000;
 const FRAME_MS = 20;
 const FRAME_SAMPLES = (RATE * FRAME_MS) / 1000;
 
+/** A loud 24 kHz tone: the emulator's voice detection takes it for speech. */
+export function spokenTone(ms: number, frequencyHz = 220): Int16Array {
+  const samples = new Int16Array(Math.round((RATE * ms) / 1000));
+  for (let i = 0; i < samples.length; i += 1)
+    samples[i] = Math.round(0.3 * 32_767 * Math.sin((2 * Math.PI * frequencyHz * i) / RATE));
+  return samples;
+}
+
 export interface PlayedSegment {
   startedAt: number;
   endedAt: number;
