@@ -8,6 +8,7 @@ export { buildInstructions } from './call/prompt.js';
 export { createSupportAgent } from './call/support-agent.js';
 export * from './mcp/toolset.js';
 export { createRealtimeModel } from './model/realtime-model.js';
+export { watchSpeechStarts } from './model/speech-starts.js';
 export { guardModelConnectionErrors } from './model/connection-guard.js';
 export { createModelRecovery, RETRY_INSTRUCTIONS } from './call/model-recovery.js';
 export {
@@ -16,3 +17,5 @@ export {
   type ModelTrouble,
   type ModelTroubleHandler,
 } from './model/model-trouble.js';
+export { createCallObserver, type CallObserver } from './observability/call-observer.js';
+export { createCallRecorder, readCallRecord } from './observability/call-record.js';

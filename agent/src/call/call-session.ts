@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from '../config.js';
 import { createMcpToolset } from '../mcp/toolset.js';
 import { watchModelTrouble } from '../model/model-trouble.js';
+import { watchSpeechStarts } from '../model/speech-starts.js';
 import { createModelRecovery } from './model-recovery.js';
 import { createRealtimeModel } from '../model/realtime-model.js';
 import { createCallObserver } from '../observability/call-observer.js';
@@ -320,6 +321,8 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
     hangUp,
     onModelLost,
   });
+  // The record places each caller turn where it was said, whenever its transcript comes.
+  watchSpeechStarts(model, (itemId, at) => observer.speechStarted(itemId, at));
   // A response that fails, stops short or is lost with the connection gets a spoken retry.
   watchModelTrouble(
     model,

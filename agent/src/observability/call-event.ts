@@ -65,6 +65,13 @@ export type CallEvent =
       message: string;
       recoverable: boolean;
     }
+  /**
+   * The whole transcript in conversation order, once, as the call ends: the Realtime model
+   * transcribes the caller in parallel with answering, so a caller's `turn` often comes after the
+   * answer to it; here each message sits where it was said (by `createdAt`, the framework's time
+   * for when the caller started speaking or the agent's message began).
+   */
+  | { type: 'transcript'; at: number; turns: readonly CallTurn[] }
   /** The call is over; always the last event. */
   | { type: 'call_ended'; at: number; reason: string };
 

@@ -100,6 +100,7 @@ describe('createCallObserver on a real AgentSession', () => {
       'turn',
       'tool_call',
       'turn',
+      'transcript',
       'call_ended',
     ]);
     // Reported once (by the "toolset"), not again from function_tools_executed.
@@ -109,7 +110,7 @@ describe('createCallObserver on a real AgentSession', () => {
       source: 'toolset',
       result: { order_status: 'Shipped' },
     });
-    expect(lines[4]).toMatchObject({ type: 'call_ended', reason: 'user_initiated' });
+    expect(lines[5]).toMatchObject({ type: 'call_ended', reason: 'user_initiated' });
     expect(
       published.flatMap((message) => (message.type === 'agent_state' ? [message.state] : [])),
     ).toEqual(['listening', 'thinking', 'speaking', 'listening']);

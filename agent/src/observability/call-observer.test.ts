@@ -315,6 +315,7 @@ describe('createCallObserver', () => {
       'tool_call',
       'turn',
       'latency',
+      'transcript',
       'call_ended',
     ]);
     expect(lines[0]).toMatchObject({ callerNumberMasked: '**********00', kind: 'sip' });
@@ -332,7 +333,8 @@ describe('createCallObserver', () => {
       source: 'toolset',
     });
     expect(lines[5]).toEqual({ type: 'latency', at: T0 + 10_000, ...observer.latencies[0] });
-    expect(lines[6]).toEqual({
+    expect(lines[6]).toEqual({ type: 'transcript', at: T0 + 12_000, turns: observer.turns });
+    expect(lines[7]).toEqual({
       type: 'call_ended',
       at: T0 + 12_000,
       reason: 'participant_disconnected',
@@ -467,6 +469,41 @@ describe('createCallObserver', () => {
       [{ callId: 'fc_1', output: '{}', isError: false, createdAt: T0 + 20 }],
     );
     expect(publisher.of('tool_call')).toHaveLength(1);
+  });
+
+  it("writes the transcript in conversation order when the caller's words came after the answer", async () => {
+    // The Realtime model answers before it has transcribed the caller (as OpenAI often does), and
+    // the plugin gives the caller's message no start time: the framework dates it on arrival.
+    clock.now = T0 + 1000;
+    observer.speechStarted('item_u1', T0 + 1000);
+    session.user('listening', 'speaking');
+    clock.now = T0 + 2500;
+    session.user('speaking', 'listening');
+    clock.now = T0 + 3000;
+    session.agent('listening', 'speaking');
+    session.message('assistant', 'Your order has shipped.', 'item_a1', T0 + 3000);
+    clock.now = T0 + 4200;
+    session.message('user', 'Where is my order 9002?', 'item_u1', T0 + 4200);
+    clock.now = T0 + 5000;
+    session.agent('speaking', 'listening');
+    await observer.end('participant_disconnected');
+    const lines = await readCallRecord(recorder.path);
+    // The turn lines keep the order they came in...
+    expect(lines.filter((line) => line.type === 'turn').map((line) => line.role)).toEqual([
+      'assistant',
+      'user',
+    ]);
+    // ...and the transcript at the end has the caller first, where they spoke.
+    const transcript = lines.find((line) => line.type === 'transcript');
+    expect(transcript?.turns.map((turn) => [turn.role, turn.text, turn.createdAt])).toEqual([
+      ['user', 'Where is my order 9002?', T0 + 1000],
+      ['assistant', 'Your order has shipped.', T0 + 3000],
+    ]);
+    expect(lines.at(-1)?.type).toBe('call_ended');
+    // Not for the web tester: its page orders the framework's transcription itself.
+    expect(publisher.messages.some((message) => message.type === ('transcript' as string))).toBe(
+      false,
+    );
   });
 
   it("ends itself on the session's close event, once", async () => {

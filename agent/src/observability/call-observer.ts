@@ -36,6 +36,11 @@ export interface CallObserver {
   /** Reports one tool invocation (our MCP toolset calls this for every call it makes). */
   toolCall(event: ToolCallEvent): void;
   /**
+   * The caller started the turn that becomes user message `itemId` (model/speech-starts.ts):
+   * that message's place in the conversation, whenever its transcript comes.
+   */
+  speechStarted(itemId: string, at: number): void;
+  /**
    * Closes the record: finishes the open turn's latency, writes `call_ended`, publishes
    * `call_ended`, stops listening. Idempotent; the session's `close` event calls it with the
    * session's close reason, so the first of the two wins.
@@ -109,6 +114,8 @@ export function createCallObserver(options: CallObserverOptions): CallObserver {
   };
 
   const turns: CallTurn[] = [];
+  /** When the caller started each turn, by the id of its user message. */
+  const speechStarts = new Map<string, number>();
   const latencies: TurnLatency[] = [];
   let open: OpenTurn | undefined;
   let turnCount = 0;
@@ -206,7 +213,8 @@ export function createCallObserver(options: CallObserverOptions): CallObserver {
       text: redact(text) as string,
       interrupted: item.interrupted ?? false,
       itemId: item.id,
-      createdAt: item.createdAt ?? at,
+      createdAt:
+        (item.role === 'user' ? speechStarts.get(item.id) : undefined) ?? item.createdAt ?? at,
     };
     turns.push(turn);
     emit({ type: 'turn', ...turn });
@@ -325,6 +333,8 @@ export function createCallObserver(options: CallObserverOptions): CallObserver {
       } catch (error) {
         logger.error({ callId, err: String(error) }, 'call observer failed to finish the call');
       }
+      if (turns.length > 0)
+        emit({ type: 'transcript', at: clock(), turns: conversationOrder(turns) });
       emit({ type: 'call_ended', at: clock(), reason });
       await Promise.all(sinks.map((sink) => sink.close()));
     })();
@@ -332,6 +342,9 @@ export function createCallObserver(options: CallObserverOptions): CallObserver {
   }
 
   return {
+    speechStarted(itemId, at) {
+      speechStarts.set(itemId, at);
+    },
     toolCall(event) {
       if (ending !== undefined) {
         logger.debug({ callId, tool: event.name }, 'tool call reported after the call ended');
@@ -355,4 +368,12 @@ export function createCallObserver(options: CallObserverOptions): CallObserver {
       return ending !== undefined;
     },
   };
+}
+
+/** The turns by when they were said (`createdAt`), ties kept in the order they came. */
+export function conversationOrder(turns: readonly CallTurn[]): CallTurn[] {
+  return turns
+    .map((turn, arrival) => ({ turn, arrival }))
+    .sort((a, b) => a.turn.createdAt - b.turn.createdAt || a.arrival - b.arrival)
+    .map(({ turn }) => ({ ...turn }));
 }

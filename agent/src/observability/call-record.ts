@@ -90,11 +90,25 @@ export interface CallEndedLine {
   durationMs: number;
 }
 
+/** The transcript in conversation order, written once as the call ends (before `call_ended`). */
+export interface TranscriptLine {
+  type: 'transcript';
+  at: number;
+  turns: readonly CallTurn[];
+}
+
 export type CallRecordLine =
-  CallStartedLine | TurnLine | ToolCallLine | LatencyLine | ErrorLine | CallEndedLine;
+  | CallStartedLine
+  | TurnLine
+  | ToolCallLine
+  | LatencyLine
+  | ErrorLine
+  | TranscriptLine
+  | CallEndedLine;
 
 /** The lines a caller appends; `call_started` and `call_ended` are written by the recorder. */
-export type CallRecordEntry = TurnLine | ToolCallLine | LatencyLine | ErrorLine;
+
+export type CallRecordEntry = TurnLine | ToolCallLine | LatencyLine | ErrorLine | TranscriptLine;
 
 export interface CallRecorder {
   /** The record file's path. */
@@ -271,6 +285,7 @@ const LINE_TYPES = new Set<string>([
   'tool_call',
   'latency',
   'error',
+  'transcript',
   'call_ended',
 ]);
 

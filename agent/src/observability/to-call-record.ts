@@ -70,6 +70,12 @@ export function toCallRecordEntry(event: CallEvent): CallRecordEntry | undefined
     case 'agent_state':
       // Live state for the web tester only; the latency lines keep what QA needs of it.
       return undefined;
+    case 'transcript':
+      return {
+        type: 'transcript',
+        at: event.at,
+        turns: event.turns.map((turn) => ({ ...turn, text: redactEmailText(turn.text) })),
+      };
     case 'call_ended':
       // The recorder writes `call_ended` itself on `end()`: it knows when the call started.
       return undefined;

@@ -49,6 +49,7 @@ export function toAgentEventMessage(event: CallEvent): AgentEventMessage | undef
     case 'call_ended':
       return { type: 'call_ended', v, at: event.at, reason: event.reason };
     case 'turn':
+    case 'transcript':
     case 'error':
       return undefined;
   }

@@ -17,6 +17,7 @@ import {
   createTransferTool,
   loadConfig,
   watchModelTrouble,
+  watchSpeechStarts,
 } from '@ecommerce-voicebot/agent';
 import { pino } from 'pino';
 import { RealtimeSpeaker, ScriptedMicrophone } from './audio-io.js';
@@ -50,6 +51,8 @@ export interface Call {
   mic: ScriptedMicrophone;
   transfers: number[];
   retries: () => number;
+  /** Told when the caller starts a turn (the model's item id), as call-session.ts tells its observer. */
+  speechStartListeners: ((itemId: string, at: number) => void)[];
   /** The recovery gave the model up (production plays the recorded apology). */
   gaveUp: () => boolean;
 }
@@ -68,6 +71,10 @@ export async function startCall(
   session.on(voice.AgentSessionEventTypes.Error, () => undefined);
   let retries = 0;
   let gaveUp = false;
+  const speechStartListeners: ((itemId: string, at: number) => void)[] = [];
+  watchSpeechStarts(model, (itemId, at) => {
+    for (const listener of speechStartListeners) listener(itemId, at);
+  });
   // As call-session.ts wires it.
   watchModelTrouble(
     model,
@@ -113,5 +120,6 @@ export async function startCall(
     transfers,
     retries: () => retries,
     gaveUp: () => gaveUp,
+    speechStartListeners,
   };
 }
