@@ -103,6 +103,20 @@ interface Measured {
   sessionId: string;
 }
 
+/** The id of the emulator's newest open session, once there is one. */
+async function openSession(harness: Harness, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const session = harness.emulator
+      .sessions()
+      .filter((s) => s.open)
+      .at(-1);
+    if (session !== undefined) return session.id;
+    if (Date.now() > deadline) throw new Error('the agent opened no model session');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function measure(
   harness: Harness,
   name: ConfigName,
@@ -118,10 +132,19 @@ async function measure(
   const call = harness.caller().call({ from: KNOWN_CALLER });
   const answered = await call.answered;
   await waitForAudible(call, answered.at, 10_000);
-  const sessionId = harness.emulator
-    .sessions()
-    .filter((s) => s.open)
-    .at(-1)!.id;
+  // What the caller first hears may be the agent's recorded "Hello!", played before its model
+  // session is open: wait for the session.
+  const sessionId = await openSession(harness, 10_000);
+  // ...and for the model's greeting to be over (it may follow "Hello!" after a pause).
+  const greeted = Date.now() + 15_000;
+  while (
+    !harness.emulator
+      .sessions()
+      .find((s) => s.id === sessionId)
+      ?.responses.some((r) => r.status !== 'in_progress') &&
+    Date.now() < greeted
+  )
+    await new Promise((resolve) => setTimeout(resolve, 50));
   // The caller speaks into silence, as people do.
   await waitForQuiet(call, 700, 20_000);
   const measured: Measured[] = [];
