@@ -132,7 +132,17 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   const { config } = deps;
   await ctx.connect();
   const joinedAt = Date.now();
-  if (anotherAgentServes(ctx.room.remoteParticipants.values())) {
+  const present = [...ctx.room.remoteParticipants.values()].map((member) => ({
+    identity: member.identity,
+    kind: member.kind,
+    joinedAtMs: Number(member.info.joinedAt ?? 0n),
+  }));
+  const me = ctx.room.localParticipant;
+  const mine = me && {
+    identity: me.identity,
+    joinedAtMs: Number(me.info.joinedAt ?? 0n) || joinedAt,
+  };
+  if (anotherAgentServes(present, mine)) {
     deps.logger.info(
       { room: roomForLog(ctx.room.name) },
       'another agent serves this call; leaving',

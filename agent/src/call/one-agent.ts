@@ -8,14 +8,33 @@ import { ParticipantKind } from '@livekit/rtc-node';
 export interface RoomMember {
   readonly identity: string;
   readonly kind: ParticipantKind | undefined;
+  /** When it joined the room (livekit-server's clock, epoch ms), when known. */
+  readonly joinedAtMs?: number;
 }
 
 /** Agents joining within this long of each other count as joining at once. */
 export const SIMULTANEOUS_JOIN_MS = 3_000;
 
-/** Whether this agent must leave, given the agents already in the room when it joined. */
-export function anotherAgentServes(present: Iterable<RoomMember>): boolean {
-  for (const member of present) if (member.kind === ParticipantKind.AGENT) return true;
+/**
+ * Whether this agent must leave, given the agents already in the room when it joined. One that
+ * joined less than SIMULTANEOUS_JOIN_MS before `self` (livekit-server's join times) counts as
+ * joining at once: the smaller identity stays, as {@link yieldsToNewcomer} decides on its side
+ * (else both would leave: the earlier one yields to the newcomer, the newcomer to it).
+ */
+export function anotherAgentServes(
+  present: Iterable<RoomMember>,
+  self?: { readonly identity: string; readonly joinedAtMs: number },
+): boolean {
+  for (const member of present) {
+    if (member.kind !== ParticipantKind.AGENT) continue;
+    const atOnce =
+      self !== undefined &&
+      member.joinedAtMs !== undefined &&
+      member.joinedAtMs > 0 &&
+      self.joinedAtMs - member.joinedAtMs < SIMULTANEOUS_JOIN_MS;
+    if (atOnce && self.identity < member.identity) continue;
+    return true;
+  }
   return false;
 }
 
