@@ -16,7 +16,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KNOWN_CALLER, startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
+import {
+  eventually,
+  KNOWN_CALLER,
+  startHarness,
+  type Harness,
+} from '@ecommerce-voicebot/e2e/harness';
 import {
   loadUtterance,
   speakTurn,
@@ -103,20 +108,6 @@ interface Measured {
   sessionId: string;
 }
 
-/** The id of the emulator's newest open session, once there is one. */
-async function openSession(harness: Harness, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const session = harness.emulator
-      .sessions()
-      .filter((s) => s.open)
-      .at(-1);
-    if (session !== undefined) return session.id;
-    if (Date.now() > deadline) throw new Error('the agent opened no model session');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function measure(
   harness: Harness,
   name: ConfigName,
@@ -134,17 +125,26 @@ async function measure(
   await waitForAudible(call, answered.at, 10_000);
   // What the caller first hears may be the agent's recorded "Hello!", played before its model
   // session is open: wait for the session.
-  const sessionId = await openSession(harness, 10_000);
-  // ...and for the model's greeting to be over (it may follow "Hello!" after a pause).
-  const greeted = Date.now() + 15_000;
-  while (
-    !harness.emulator
-      .sessions()
-      .find((s) => s.id === sessionId)
-      ?.responses.some((r) => r.status !== 'in_progress') &&
-    Date.now() < greeted
-  )
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const sessionId = await eventually(
+    () =>
+      harness.emulator
+        .sessions()
+        .filter((s) => s.open)
+        .at(-1)?.id,
+    10_000,
+    'the agent to open a model session',
+  );
+  // ...and for the model's greeting to be over (it may follow "Hello!" after a pause); the turns
+  // go on without it after 15 s.
+  await eventually(
+    () =>
+      harness.emulator
+        .sessions()
+        .find((s) => s.id === sessionId)
+        ?.responses.some((r) => r.status !== 'in_progress') || undefined,
+    15_000,
+    'the greeting',
+  ).catch(() => undefined);
   // The caller speaks into silence, as people do.
   await waitForQuiet(call, 700, 20_000);
   const measured: Measured[] = [];

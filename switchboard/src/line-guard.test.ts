@@ -32,6 +32,26 @@ function setup(lines: string[] = []) {
   return { guard, ended, limits, fireTimers };
 }
 
+/** A guard with room for every call, counting agents in `presence` and telling `queue`. */
+function presenceSetup(queue?: LineQueue) {
+  const presence = createAgentPresence();
+  const guard = createLineGuard({
+    limits: createCallLimits({
+      lineMaxCalls: 9,
+      callerMaxCalls: 9,
+      callerMaxNewCalls: 9,
+      callerWindowMs: 60_000,
+      trunkMaxNewCallsPerMinute: 100,
+    }),
+    callerKey: createCallerKeys(),
+    logger: pino({ level: 'silent' }),
+    hangUp: async () => undefined,
+    presence,
+    ...(queue ? { queue } : {}),
+  });
+  return { presence, guard };
+}
+
 describe('line guard', () => {
   it('hangs up a call over a limit once the bridge published its audio, and only that one', async () => {
     const { guard, ended } = setup();
@@ -100,20 +120,7 @@ describe('line guard', () => {
   });
 
   it('counts agents in calls, and frees one when it leaves though the event has no kind', async () => {
-    const presence = createAgentPresence();
-    const guard = createLineGuard({
-      limits: createCallLimits({
-        lineMaxCalls: 9,
-        callerMaxCalls: 9,
-        callerMaxNewCalls: 9,
-        callerWindowMs: 60_000,
-        trunkMaxNewCallsPerMinute: 100,
-      }),
-      callerKey: createCallerKeys(),
-      logger: pino({ level: 'silent' }),
-      hangUp: async () => undefined,
-      presence,
-    });
+    const { presence, guard } = presenceSetup();
     const agent = { room: 'call-1', identity: 'agent-AJ_1', kind: ParticipantInfo_Kind.AGENT };
     await guard.handle(webhookEvent('participant_joined', agent));
     expect(presence.count()).toBe(1);
@@ -124,27 +131,13 @@ describe('line guard', () => {
   });
 
   it('tells the queue an agent is freeing up when a served caller hangs up, not when others leave', async () => {
-    const presence = createAgentPresence();
     let freed = 0;
-    const guard = createLineGuard({
-      limits: createCallLimits({
-        lineMaxCalls: 9,
-        callerMaxCalls: 9,
-        callerMaxNewCalls: 9,
-        callerWindowMs: 60_000,
-        trunkMaxNewCallsPerMinute: 100,
-      }),
-      callerKey: createCallerKeys(),
-      logger: pino({ level: 'silent' }),
-      hangUp: async () => undefined,
-      presence,
-      queue: {
-        agentFreed: () => void (freed += 1),
-        agentJoined: () => undefined,
-        callerLeft: () => undefined,
-        roomClosed: () => undefined,
-      } as unknown as LineQueue,
-    });
+    const { guard } = presenceSetup({
+      agentFreed: () => void (freed += 1),
+      agentJoined: () => undefined,
+      callerLeft: () => undefined,
+      roomClosed: () => undefined,
+    } as unknown as LineQueue);
     await guard.handle(webhookEvent('participant_joined', { room: 'call-1', number: NUMBER }));
     await guard.handle(webhookEvent('participant_joined', { room: 'call-2', number: NUMBER }));
     const agent = { room: 'call-1', identity: 'agent-AJ_1', kind: ParticipantInfo_Kind.AGENT };
