@@ -16,10 +16,11 @@ import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { runCall } from './call/call-session.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createCallAdmission, type ServerWithJobs } from './worker/call-load.js';
+import { createCallAdmission, type JobOffer, type ServerWithJobs } from './worker/call-load.js';
 import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
 import { createCallRecovery } from './worker/call-recovery.js';
 import { beatingJobOf, createJobHeartbeat, type BeatingJob } from './worker/job-heartbeat.js';
+import { createJobTakenMark } from './worker/job-taken-mark.js';
 import { createRecordRetention } from './worker/record-retention.js';
 
 let config;
@@ -58,7 +59,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `OFFLINE MODE: the model is the local Realtime emulator at ${settings.model.baseURL}, not OpenAI.\n`,
     );
   }
-  const admission = createCallAdmission(settings.maxCalls);
+  // Set once the worker runs (below): the main process says in a room that it took its call.
+  let markTaken: ((offer: JobOffer) => void) | undefined;
+  const admission = createCallAdmission(settings.maxCalls, Date.now, undefined, (offer) =>
+    markTaken?.(offer),
+  );
   // The framework hands its server only to the load function (about every 2.5 s, from before the
   // first job): the heartbeat reads the running jobs from the latest.
   let agentServer: ServerWithJobs | undefined;
@@ -91,6 +96,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { livekit } = settings;
   if (livekit !== undefined && loggerOptions() !== undefined) {
     const rooms = new RoomServiceClient(livekit.url, livekit.apiKey, livekit.apiSecret);
+    markTaken = createJobTakenMark({
+      setRoomMetadata: (room, metadata) => rooms.updateRoomMetadata(room, metadata),
+      logger: (log() as unknown as Logger).child({ name: 'job-taken' }),
+    });
     const dispatch = new AgentDispatchClient(livekit.url, livekit.apiKey, livekit.apiSecret);
     createCallRecovery({
       agentName: settings.agentName,

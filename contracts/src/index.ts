@@ -7,3 +7,4 @@ export * from './env-template.js';
 export * from './phone.js';
 export * from './webhooks.js';
 export * from './queue.js';
+export * from './job-taken.js';

@@ -12,14 +12,21 @@ function setup(dispatches: Dispatch[] = [], agentsBusy = 0) {
   const redispatched: string[] = [];
   const prepared: string[] = [];
   const released: string[] = [];
-  const current = { dispatches, agentsBusy };
+  /** Rooms whose voice was prepared with its track published. */
+  const published: string[] = [];
+  /** Rooms a worker's mark says it took (contracts/src/job-taken.ts), beside `dispatches`. */
+  const current = { dispatches, agentsBusy, marked: new Set<string>() };
   const watch = createAgentWatch({
-    agentComing: async () => jobTaken(current.dispatches as never, 'ecommerce-support'),
+    agentComing: async (room) =>
+      current.marked.has(room) || jobTaken(current.dispatches as never, 'ecommerce-support'),
     lineDown: async (room) => void down.push(room),
     queue: (room) => void queued.push(room),
     activeAgents: () => current.agentsBusy,
     redispatch: async (room) => void redispatched.push(room),
-    prepareVoice: (room) => void prepared.push(room),
+    prepareVoice: (room, { publish }) => {
+      prepared.push(room);
+      if (publish) published.push(room);
+    },
     releaseVoice: (room) => void released.push(room),
     prepareMs: 400,
     logger: pino({ level: 'silent' }),
@@ -43,7 +50,7 @@ function setup(dispatches: Dispatch[] = [], agentsBusy = 0) {
     }
     now = until;
   };
-  return { watch, down, queued, redispatched, prepared, released, advance, current };
+  return { watch, down, queued, redispatched, prepared, published, released, advance, current };
 }
 
 const NO_JOB: Dispatch = { agentName: 'ecommerce-support', state: { jobs: [] } };
@@ -117,6 +124,31 @@ describe('agent watch', () => {
     watch.callerWaiting('call-2', 'sip_2');
     await advance(400);
     expect(prepared).toEqual(['call-1']);
+  });
+
+  it("counts the agents on their way to earlier callers as busy (a burst's first agents are still joining)", async () => {
+    const { watch, queued, redispatched, prepared, published, advance, current } = setup(
+      [NO_JOB],
+      0,
+    );
+    current.marked.add('call-1');
+    watch.callerWaiting('call-1', 'sip_1');
+    watch.callerWaiting('call-2', 'sip_2');
+    await advance(400);
+    // The queue is likely for the second caller: its voice is ready to speak at once.
+    expect(prepared).toEqual(['call-2']);
+    expect(published).toEqual(['call-2']);
+    await advance(4_000);
+    expect(queued).toEqual(['call-2']);
+    expect(redispatched).toEqual([]);
+  });
+
+  it('gets a voice ready without its track (the call keeps ringing) when no agent is busy', async () => {
+    const { watch, prepared, published, advance } = setup([NO_JOB], 0);
+    watch.callerWaiting('call-1', 'sip_1');
+    await advance(400);
+    expect(prepared).toEqual(['call-1']);
+    expect(published).toEqual([]);
   });
 
   it('waits for an assigned job, up to the limit', async () => {
@@ -203,5 +235,21 @@ describe('jobTaken', () => {
     expect(jobTaken([at(1_000, 1)] as never, 'ecommerce-support', 5_000)).toBe(false);
     expect(jobTaken([at(1_000, 1), at(6_000, 0)] as never, 'ecommerce-support', 5_000)).toBe(true);
     expect(jobTaken([at(1_000, 1)] as never, 'ecommerce-support')).toBe(true);
+  });
+
+  it("counts the dispatch a worker's mark names, made since the agent was lost", () => {
+    // livekit-server v1.13.5 lists dispatches without their jobs.
+    const listed = (id: string, ms: number) => ({
+      id,
+      agentName: 'ecommerce-support',
+      state: { createdAt: BigInt(ms) * 1_000_000n, jobs: [] },
+    });
+    const dispatches = [listed('AD_room', 1_000), listed('AD_takeover', 6_000)];
+    expect(jobTaken(dispatches as never, 'ecommerce-support')).toBe(false);
+    expect(jobTaken(dispatches as never, 'ecommerce-support', 0, 'AD_room')).toBe(true);
+    expect(jobTaken(dispatches as never, 'ecommerce-support', 5_000, 'AD_room')).toBe(false);
+    expect(jobTaken(dispatches as never, 'ecommerce-support', 5_000, 'AD_takeover')).toBe(true);
+    expect(jobTaken(dispatches as never, 'other-agent', 0, 'AD_room')).toBe(false);
+    expect(jobTaken(dispatches as never, 'ecommerce-support', 0, 'AD_elsewhere')).toBe(false);
   });
 });

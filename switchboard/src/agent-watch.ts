@@ -18,22 +18,26 @@ export function dispatchCreatedMs(dispatch: Pick<AgentDispatch, 'state'>): numbe
 }
 
 /**
- * Whether a worker took one of the room's dispatches for the agent (a job pending or running).
- * Only dispatches made from `sinceMs` on count: the job of an agent whose host died stays
- * "running" in livekit-server, though nobody runs it.
+ * Whether a worker took one of the room's dispatches for the agent: the worker's mark in the room
+ * names it (`takenDispatchId`, contracts/src/job-taken.ts), or livekit-server lists a job pending
+ * or running for it (v1.13.5 lists none). Only dispatches made from `sinceMs` on count: the job of
+ * an agent whose host died stays "taken", though nobody runs it.
  */
 export function jobTaken(
-  dispatches: readonly Pick<AgentDispatch, 'agentName' | 'state'>[],
+  dispatches: readonly Pick<AgentDispatch, 'id' | 'agentName' | 'state'>[],
   agentName: string,
   sinceMs = 0,
+  takenDispatchId?: string,
 ): boolean {
   return dispatches
     .filter((dispatch) => dispatch.agentName === agentName)
     .filter((dispatch) => sinceMs === 0 || dispatchCreatedMs(dispatch) >= sinceMs)
-    .some((dispatch) =>
-      (dispatch.state?.jobs ?? []).some((job) =>
-        [JOB_PENDING, JOB_RUNNING].includes(job.state?.status ?? -1),
-      ),
+    .some(
+      (dispatch) =>
+        (takenDispatchId !== undefined && dispatch.id === takenDispatchId) ||
+        (dispatch.state?.jobs ?? []).some((job) =>
+          [JOB_PENDING, JOB_RUNNING].includes(job.state?.status ?? -1),
+        ),
     );
 }
 
@@ -52,11 +56,12 @@ export interface AgentWatchOptions {
   takeover?: (room: string) => Promise<void>;
   /**
    * Gets the switchboard's voice ready in a room whose dispatch no worker has taken yet, so a queue
-   * message starts at once if it comes to that; `release` when an agent came after all.
+   * message starts at once if it comes to that; `release` when an agent came after all. With
+   * `publish` its track too (the bridge then answers the call): when the queue is likely.
    */
-  prepareVoice?: (room: string) => void;
+  prepareVoice?: (room: string, options: { publish: boolean }) => void;
   releaseVoice?: (room: string) => void;
-  /** When to look whether a worker has taken the dispatch, to get the voice ready [400 ms]. */
+  /** When to look whether a worker has taken the dispatch, to get the voice ready [300 ms]. */
   prepareMs?: number;
   logger: Logger;
   /** From the caller's audio being published to the first look at the room's dispatch. */
@@ -96,6 +101,8 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
       identity: string;
       since: number;
       redispatched: boolean;
+      /** A worker took the call: its agent is on the way (it counts as busy for other callers). */
+      coming?: boolean;
       /**
        * A caller whose agent was lost: the takeover dispatch went to workers that may all be busy
        * with the lost host's other callers, and assigning it can take longer than the first look.
@@ -106,13 +113,26 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
   const answered = new Set<string>();
   const keyOf = (room: string, identity: string) => `${room}/${identity}`;
 
-  const { agentComing } = options;
+  /**
+   * Agents in calls, and agents a worker is sending to a caller who still waits: in a burst, the
+   * first callers' agents are still joining when the next callers' turn is decided.
+   */
+  const busyAgents = () =>
+    options.activeAgents() + [...waiting.values()].filter((caller) => caller.coming).length;
+
+  const agentComing = async (key: string, room: string): Promise<boolean> => {
+    const coming = await options.agentComing(room);
+    const caller = waiting.get(key);
+    if (coming && caller !== undefined) caller.coming = true;
+    return coming;
+  };
+
   const prepare = async (key: string): Promise<void> => {
     const caller = waiting.get(key);
     if (caller === undefined || answered.has(caller.room) || !options.prepareVoice) return;
-    const coming = await agentComing(caller.room).catch(() => false);
+    const coming = await agentComing(key, caller.room).catch(() => false);
     if (!coming && waiting.has(key) && !answered.has(caller.room))
-      options.prepareVoice(caller.room);
+      options.prepareVoice(caller.room, { publish: busyAgents() > 0 });
   };
 
   const check = async (key: string): Promise<void> => {
@@ -120,7 +140,7 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     if (caller === undefined || answered.has(caller.room)) return;
     let coming = false;
     try {
-      coming = await agentComing(caller.room);
+      coming = await agentComing(key, caller.room);
     } catch (error) {
       // livekit-server unreachable: no agent can reach the caller either.
       logger.warn({ err: { message: (error as Error).message } }, 'could not list dispatches');
@@ -130,7 +150,7 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
     const again = () => setTimer(() => void check(key), recheckMs);
     if (coming) {
       if (waitedMs + recheckMs <= maxWaitMs) return again();
-    } else if (options.activeAgents() > 0) {
+    } else if (busyAgents() > 0) {
       if (caller.takeover && !caller.takeover.looked) {
         caller.takeover.looked = true;
         return again();
@@ -159,7 +179,7 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
       const key = keyOf(room, identity);
       if (waiting.has(key)) return;
       waiting.set(key, { room, identity, since: now(), redispatched: false });
-      const prepareMs = options.prepareMs ?? 400;
+      const prepareMs = options.prepareMs ?? 300;
       if (prepareMs < options.firstCheckMs) setTimer(() => void prepare(key), prepareMs);
       setTimer(() => void check(key), options.firstCheckMs);
     },
@@ -179,7 +199,7 @@ export function createAgentWatch(options: AgentWatchOptions): AgentWatch {
       });
       if (keys.length === 0) return;
       // Get the voice ready now: with the host gone, the queue or the apology is likely.
-      options.prepareVoice?.(room);
+      options.prepareVoice?.(room, { publish: true });
       try {
         await (options.takeover ?? options.redispatch)(room);
       } catch (error) {

@@ -19,7 +19,7 @@ describe('switchboard config', () => {
       trunkMaxNewCallsPerMinute: 120,
     });
     expect(Object.isFrozen(config.limits)).toBe(true);
-    expect(config.lineDown).toEqual({ afterMs: 1_200, transferTo: undefined });
+    expect(config.lineDown).toEqual({ afterMs: 800, transferTo: undefined });
     expect(config.queue).toEqual({ maxLength: 10, maxWaitMs: 180_000 });
     expect(config.agentName).toBe('ecommerce-support');
   });

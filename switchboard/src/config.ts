@@ -98,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): SwitchboardConfig {
       maxWaitMs: seconds('QUEUE_MAX_WAIT_SECONDS', 180),
     },
     lineDown: {
-      afterMs: seconds('AGENT_WAIT_SECONDS', 1.2),
+      afterMs: seconds('AGENT_WAIT_SECONDS', 0.8),
       transferTo: value(env, 'TRANSFER_TO'),
     },
     logLevel: value(env, 'LOG_LEVEL') ?? 'info',

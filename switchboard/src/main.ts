@@ -12,6 +12,7 @@ import { ParticipantInfo_Kind } from '@livekit/protocol';
 import {
   queueDispatchMetadata,
   SWITCHBOARD_IDENTITY_PREFIX,
+  takenDispatchOf,
   takeoverDispatchMetadata,
   WEBHOOK_API_KEY_NAME,
 } from '@ecommerce-voicebot/contracts';
@@ -65,17 +66,38 @@ async function main(): Promise<void> {
     hold: await readClip(CLIPS.hold),
     full: await readClip(CLIPS.queueFull),
   };
+  // The voice's track is made before it knows what it will play: one rate for every clip.
+  const rates = new Set(
+    [clips.lineDown, clips.intro, ...clips.numbers, clips.outro, clips.hold, clips.full].map(
+      (clip) => clip.sampleRate,
+    ),
+  );
+  if (rates.size !== 1)
+    throw new Error(`the switchboard's clips differ in sample rate: ${[...rates].join(', ')}`);
   const sip = new SipClient(httpUrl, config.apiKey, config.apiSecret);
   const dispatch = new AgentDispatchClient(httpUrl, config.apiKey, config.apiSecret);
   const speaker = createRoomSpeaker({
     url: config.livekitUrl.replace(/^http/, 'ws'),
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
+    sampleRate: clips.intro.sampleRate,
+    logger,
   });
   const presence = createAgentPresence();
-  // One look at the room's dispatch, for the first check after a call arrives and for the queue.
-  const agentComing = async (room: string) =>
-    jobTaken(await dispatch.listDispatch(room), config.agentName, presence.lostAt(room));
+  // One look at the room's dispatches and the mark of the worker that took one, for the first
+  // check after a call arrives and for the queue.
+  const agentComing = async (room: string) => {
+    const [dispatches, [info]] = await Promise.all([
+      dispatch.listDispatch(room),
+      rooms.listRooms([room]),
+    ]);
+    return jobTaken(
+      dispatches,
+      config.agentName,
+      presence.lostAt(room),
+      takenDispatchOf(info?.metadata),
+    );
+  };
   const redispatch = async (room: string) => {
     await dispatch.createDispatch(room, config.agentName);
   };
@@ -122,7 +144,7 @@ async function main(): Promise<void> {
         metadata: takeoverDispatchMetadata(),
       });
     },
-    prepareVoice: (room) => speaker.prepare(room),
+    prepareVoice: (room, options) => speaker.prepare(room, options),
     releaseVoice: (room) => speaker.release(room),
     queue: (room, identity) => queue.enqueue(room, identity),
     lineDown,

@@ -13,6 +13,7 @@ import {
 } from '@livekit/rtc-node';
 import { SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
 import { AccessToken } from 'livekit-server-sdk';
+import type { Logger } from 'pino';
 import type { AudioClip } from './audio-clip.js';
 
 /** A clip being played, or a playlist being looped, in one room. */
@@ -30,10 +31,12 @@ export interface Playback {
 
 export interface RoomSpeaker {
   /**
-   * Starts joining the room, silent, so that a `play` there starts at once (joining takes about a
-   * second); left again by `release`, or after PREPARED_MS without a `play`.
+   * Starts joining the room, silent, so that a `play` there starts sooner (joining takes about a
+   * second on a busy host); left again by `release`, or after PREPARED_MS without a `play`. With
+   * `publish`, the voice's track is published too (another second): a `play` then starts at once,
+   * but the bridge answers a ringing call as soon as it hears of the track (silence until `play`).
    */
-  prepare(room: string): void;
+  prepare(room: string, options?: { publish?: boolean }): void;
   /** Leaves a prepared room nothing was played in. */
   release(room: string): void;
   /** Plays `clips` in turn; with `loop`, plays `loop` over and over after them until stopped. */
@@ -50,8 +53,14 @@ export function createRoomSpeaker(options: {
   url: string;
   apiKey: string;
   apiSecret: string;
+  /** The clips' sample rate: the voice's track is made before it knows what it will play. */
+  sampleRate: number;
+  /** Says how long joining and publishing took: both are on the path of a queued caller's wait. */
+  logger?: Logger;
 }): RoomSpeaker {
+  const { logger } = options;
   const join = async (roomName: string): Promise<Room> => {
+    const startedAt = Date.now();
     const token = new AccessToken(options.apiKey, options.apiSecret, {
       identity: `${SWITCHBOARD_IDENTITY_PREFIX}${randomUUID()}`,
       name: 'Switchboard',
@@ -60,44 +69,76 @@ export function createRoomSpeaker(options: {
     token.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: false });
     const room = new Room();
     await room.connect(options.url, await token.toJwt(), { autoSubscribe: false, dynacast: false });
+    logger?.info({ room: roomName, joinMs: Date.now() - startedAt }, 'switchboard voice joined');
     return room;
   };
 
-  const prepared = new Map<string, Promise<Room>>();
-  const leave = (joining: Promise<Room>) =>
-    void joining.then((room) => room.disconnect()).catch(() => undefined);
+  /** The voice's track, publishing (or published) in its room. */
+  const publish = async (room: Room, roomName: string): Promise<AudioSource> => {
+    const startedAt = Date.now();
+    const source = new AudioSource(options.sampleRate, 1);
+    const track = LocalAudioTrack.createAudioTrack('switchboard', source);
+    await room.localParticipant!.publishTrack(
+      track,
+      new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+    );
+    logger?.info(
+      { room: roomName, publishMs: Date.now() - startedAt },
+      'switchboard voice published',
+    );
+    return source;
+  };
+
+  interface Voice {
+    room: Promise<Room>;
+    source?: Promise<AudioSource>;
+  }
+  const prepared = new Map<string, Voice>();
+  const leave = (voice: Voice) =>
+    void (async () => {
+      await (await voice.source)?.close();
+      await (await voice.room).disconnect();
+    })().catch(() => undefined);
   const release = (roomName: string) => {
-    const joining = prepared.get(roomName);
-    if (joining === undefined) return;
+    const voice = prepared.get(roomName);
+    if (voice === undefined) return;
     prepared.delete(roomName);
-    leave(joining);
+    leave(voice);
   };
 
   return {
-    prepare(roomName) {
-      if (prepared.has(roomName)) return;
-      const joining = join(roomName);
-      joining.catch(() => prepared.delete(roomName));
-      prepared.set(roomName, joining);
+    prepare(roomName, { publish: withTrack = false } = {}) {
+      const known = prepared.get(roomName);
+      const voice = known ?? { room: join(roomName) };
+      if (withTrack && voice.source === undefined) {
+        voice.source = voice.room.then((room) => publish(room, roomName));
+        voice.source.catch(() => undefined);
+      }
+      if (known !== undefined) return;
+      voice.room.catch(() => prepared.delete(roomName));
+      prepared.set(roomName, voice);
       setTimeout(() => {
-        if (prepared.get(roomName) === joining) release(roomName);
+        if (prepared.get(roomName) === voice) release(roomName);
       }, PREPARED_MS).unref();
     },
     release,
     play(roomName, clips, loop) {
       let stopped = false;
-      const joining = prepared.get(roomName) ?? join(roomName);
+      const voice = prepared.get(roomName) ?? { room: join(roomName) };
       prepared.delete(roomName);
+      const askedAt = Date.now();
+      const joining = voice.room;
       const run = async () => {
         const room = await joining;
-        const sampleRate = (clips[0] ?? loop)?.sampleRate ?? 8_000;
-        const source = new AudioSource(sampleRate, 1);
+        let published: AudioSource | undefined;
         try {
-          const track = LocalAudioTrack.createAudioTrack('switchboard', source);
-          await room.localParticipant!.publishTrack(
-            track,
-            new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+          const source = await (voice.source ?? publish(room, roomName));
+          published = source;
+          logger?.info(
+            { room: roomName, waitedMs: Date.now() - askedAt },
+            'switchboard voice speaking',
           );
+          const { sampleRate } = options;
           const frameSamples = (sampleRate * FRAME_MS) / 1000;
           const playClip = async (clip: AudioClip) => {
             if (clip.sampleRate !== sampleRate) throw new Error('clips differ in sample rate');
@@ -111,7 +152,7 @@ export function createRoomSpeaker(options: {
           while (loop !== undefined && !stopped) await playClip(loop);
           if (!stopped) await source.waitForPlayout();
         } finally {
-          await source.close();
+          await published?.close();
           await room.disconnect();
         }
       };

@@ -137,3 +137,21 @@ describe('which calls the worker takes', () => {
     });
   });
 });
+
+describe('an accepted job', () => {
+  it('is announced once accepted, and a declined one is not', async () => {
+    const announced: string[] = [];
+    const admission = createCallAdmission(
+      1,
+      Date.now,
+      async () => undefined,
+      (accepted) => void announced.push(accepted.id),
+    );
+    await admission.loadFunc(running());
+    const [a, b] = [offer('a'), offer('b')];
+    await admission.requestFunc(a.job);
+    await admission.requestFunc(b.job);
+    expect(b.answers).toEqual(['reject']);
+    expect(announced).toEqual(['a']);
+  });
+});

@@ -25,8 +25,12 @@ export interface ServerWithJobs {
 /** The part of a JobRequest the admission uses. */
 export interface JobOffer {
   readonly id: string;
-  /** The dispatch's metadata: a queued caller's says so (contracts/src/queue.ts). */
-  readonly job?: { readonly metadata?: string };
+  readonly job?: {
+    /** The dispatch's metadata: a queued caller's says so (contracts/src/queue.ts). */
+    readonly metadata?: string;
+    readonly dispatchId?: string;
+    readonly room?: { readonly name?: string } | undefined;
+  };
   accept(): Promise<void>;
   reject(): Promise<void>;
 }
@@ -66,6 +70,8 @@ export function createCallAdmission(
   maxCalls: number,
   now: () => number = Date.now,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  /** A job accepted: the worker says so in its room (job-taken-mark.ts). */
+  onAccepted: (offer: JobOffer) => void = () => undefined,
 ): CallAdmission {
   callLoad(0, maxCalls);
   let server: ServerWithJobs | undefined;
@@ -99,6 +105,7 @@ export function createCallAdmission(
       }
       starting.set(offer.id, now());
       await offer.accept();
+      onAccepted(offer);
     },
     callEnded(jobId) {
       if (server?.activeJobs.some((info) => info.job.id === jobId)) ended.add(jobId);

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { jobTakenMetadata } from '@ecommerce-voicebot/contracts';
 import { createCallRecovery, RECOVERY_METADATA, type CallRecoveryApi } from './call-recovery.js';
 
 const AGENT = 'ecommerce-support';
@@ -13,15 +14,25 @@ function fakeServer() {
       agentName: string;
       metadata: string;
       createdAtMs: number;
-      /** How many jobs livekit-server assigned for the dispatch (0: no worker took it). */
+      /**
+       * How many jobs livekit-server assigned for the dispatch (0: no worker took it). v1.13.5 lists
+       * none: the worker that took it marks the room (contracts/src/job-taken.ts).
+       */
       jobs: number;
     }[],
+    /** Whether livekit-server lists a dispatch's jobs (a version that does). */
+    listsJobs: false,
     /** Whether a worker takes the dispatches made from now on. */
     workerTakesJobs: true,
     deleted: [] as string[],
   };
   const api: CallRecoveryApi = {
-    listRooms: async () => (state.deleted.length > 0 ? [] : [{ name: 'call-_+1555_x' }]),
+    listRooms: async () => {
+      if (state.deleted.length > 0) return [];
+      const taken = state.dispatches.findLastIndex((d) => d.jobs > 0);
+      const metadata = taken < 0 || state.listsJobs ? '' : jobTakenMetadata(`AD_${taken}`);
+      return [{ name: 'call-_+1555_x', metadata }];
+    },
     listParticipants: async () =>
       state.participants.map((p) => ({
         identity: p.identity,
@@ -30,12 +41,13 @@ function fakeServer() {
         attributes: p.status === undefined ? {} : { 'sip.callStatus': p.status },
       })) as Awaited<ReturnType<CallRecoveryApi['listParticipants']>>,
     listDispatch: async () =>
-      state.dispatches.map((d) => ({
+      state.dispatches.map((d, index) => ({
+        id: `AD_${index}`,
         agentName: d.agentName,
         metadata: d.metadata,
         state: {
           createdAt: BigInt(d.createdAtMs) * 1_000_000n,
-          jobs: Array.from({ length: d.jobs }, () => ({})),
+          jobs: Array.from({ length: state.listsJobs ? d.jobs : 0 }, () => ({})),
         },
       })) as Awaited<ReturnType<CallRecoveryApi['listDispatch']>>,
     createDispatch: async (_room, agentName, { metadata }) => {
@@ -230,5 +242,14 @@ describe('call recovery', () => {
     expect(recoveries(state)).toBe(0);
     await at(115_000);
     expect(recoveries(state)).toBe(1);
+  });
+
+  it('reads a taken dispatch from the jobs of a livekit-server that lists them', async () => {
+    const { state, at, caller } = fakeServer();
+    state.listsJobs = true;
+    state.participants = [caller];
+    state.dispatches = [{ agentName: AGENT, metadata: '', createdAtMs: 100_000, jobs: 1 }];
+    for (const ms of [100_000, 102_000, 112_000, 113_000]) await at(ms);
+    expect(recoveries(state)).toBe(0);
   });
 });

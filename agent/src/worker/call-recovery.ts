@@ -6,7 +6,7 @@
 // room is deleted and the bridge hangs up (BYE) instead of leaving the caller listening to nothing.
 // A caller still ringing counts: the bridge answers only once an agent publishes audio, so a call
 // whose dispatch no worker took (livekit-server does not retry it) rings until this acts.
-import { SWITCHBOARD_IDENTITY_PREFIX } from '@ecommerce-voicebot/contracts';
+import { SWITCHBOARD_IDENTITY_PREFIX, takenDispatchOf } from '@ecommerce-voicebot/contracts';
 import type { AgentDispatch, ParticipantInfo, Room } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { roomForLog } from '../observability/redact.js';
@@ -18,11 +18,13 @@ const KIND_AGENT = 4;
 export const RECOVERY_METADATA = 'call-recovery';
 
 export interface CallRecoveryApi {
-  listRooms(): Promise<Pick<Room, 'name'>[]>;
+  listRooms(): Promise<Pick<Room, 'name' | 'metadata'>[]>;
   listParticipants(
     room: string,
   ): Promise<Pick<ParticipantInfo, 'identity' | 'kind' | 'joinedAtMs' | 'attributes'>[]>;
-  listDispatch(room: string): Promise<Pick<AgentDispatch, 'agentName' | 'metadata' | 'state'>[]>;
+  listDispatch(
+    room: string,
+  ): Promise<Pick<AgentDispatch, 'id' | 'agentName' | 'metadata' | 'state'>[]>;
   createDispatch(room: string, agentName: string, options: { metadata: string }): Promise<unknown>;
   deleteRoom(room: string): Promise<void>;
 }
@@ -70,7 +72,7 @@ export function createCallRecovery(options: CallRecoveryOptions): CallRecovery {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
-  const checkRoom = async (room: string): Promise<void> => {
+  const checkRoom = async (room: string, roomMetadata: string): Promise<void> => {
     const participants = await api.listParticipants(room);
     const callers = participants.filter(
       (p) => p.kind === KIND_SIP && p.attributes['sip.callStatus'] !== 'hangup',
@@ -92,8 +94,10 @@ export function createCallRecovery(options: CallRecoveryOptions): CallRecovery {
     if (dispatches.length === 0) return; // not a call for this agent
     const createdMs = (d: (typeof dispatches)[number]) =>
       Number((d.state?.createdAt ?? 0n) / 1_000_000n);
+    // livekit-server v1.13.5 lists no jobs: the worker that took one marks the room instead.
+    const taken = takenDispatchOf(roomMetadata);
     const undelivered = (d: (typeof dispatches)[number]) =>
-      (d.state?.jobs.length ?? 0) === 0 && at - createdMs(d) >= deliveryTimeoutMs;
+      (d.state?.jobs.length ?? 0) === 0 && d.id !== taken && at - createdMs(d) >= deliveryTimeoutMs;
     const newest = dispatches.reduce((a, b) => (createdMs(b) > createdMs(a) ? b : a));
     const neverDelivered = undelivered(newest);
     const joinedAt = Math.min(...callers.map((p) => Number(p.joinedAtMs)));
@@ -126,8 +130,8 @@ export function createCallRecovery(options: CallRecoveryOptions): CallRecovery {
     const rooms = await api.listRooms();
     const names = new Set(rooms.map((room) => room.name));
     for (const room of agentless.keys()) if (!names.has(room)) agentless.delete(room);
-    for (const { name } of rooms) {
-      await checkRoom(name).catch((error: unknown) =>
+    for (const { name, metadata } of rooms) {
+      await checkRoom(name, metadata).catch((error: unknown) =>
         logger.warn({ err: error, room: roomForLog(name) }, 'call recovery check failed'),
       );
     }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
 import type { Call } from '@ecommerce-voicebot/sip-caller';
 import { answeredAndHeard, eventually, ROOT, startHarness, type Harness } from '../harness.js';
 
@@ -40,12 +41,14 @@ async function heardAfter({ call, invitedAt }: { call: Call; invitedAt: number }
   return (await answeredAndHeard(call, 8_000)).heardAt - invitedAt;
 }
 
-function switchboardLines(message: string): Record<string, unknown>[] {
+function stackLines(process: string, message: string): Record<string, unknown>[] {
   return readFileSync(join(ROOT, 'test-artifacts/e2e/call-queue.stack.log'), 'utf8')
     .split('\n')
-    .filter((line) => line.startsWith('[switchboard]') && line.includes(`"msg":"${message}"`))
-    .map((line) => JSON.parse(line.slice('[switchboard] '.length)) as Record<string, unknown>);
+    .filter((line) => line.startsWith(`[${process}]`) && line.includes(`"msg":"${message}"`))
+    .map((line) => JSON.parse(line.slice(`[${process}] `.length)) as Record<string, unknown>);
 }
+
+const switchboardLines = (message: string) => stackLines('switchboard', message);
 
 /** The start line of every call record written so far. */
 function callRecordStarts(): Record<string, unknown>[] {
@@ -70,6 +73,14 @@ describe(`a line with room for ${CAPACITY} calls`, () => {
     }
     // Served by the agent (answered, then its greeting; the first-call test bounds how fast).
     for (const each of served) await heardAfter(each);
+    // The line at capacity, settled: the worker has warmed a process for each one its calls took
+    // (about 3 CPU-seconds each, 10 s on this busy 2-core box). Callers arriving during that are
+    // the burst test's.
+    await eventually(
+      () => stackLines('agent', JOB_PROCESS_WARM_MESSAGE).length >= 2 * CAPACITY + 1 || undefined,
+      30_000,
+      'the job processes warm again',
+    );
 
     // A served caller whose worker was slow to take the job may have been queued for a moment
     // (and connected at once): only the queue entries from here on are the three callers'.
