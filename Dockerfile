@@ -38,4 +38,7 @@ COPY sip/ sip/
 COPY switchboard/ switchboard/
 COPY livekit.yaml tsconfig.base.json ./
 COPY --from=web-tester /build/web-test/dist web-test/dist
+# The agent runs as one JavaScript file of our code: each call's job process then starts in plain
+# Node, about 1.7 CPU-seconds cheaper than through tsx (stack/src/services.ts, bundleAgent).
+RUN npm run bundle --workspace agent
 USER node

@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_AGENT_NAME } from '@ecommerce-voicebot/contracts';
+import { AGENT_DIR } from './package-dir.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository's root, with a trailing slash. */
+const ROOT = `${dirname(AGENT_DIR)}/`;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

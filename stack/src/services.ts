@@ -1,6 +1,8 @@
 // Starting the runner's services, shared by the whole stack (stack.ts) and a worker-only host
 // (worker-host.ts): each service in its own process group with only its own secrets, and the
 // services both roles run (the MCP server, the offline Realtime emulator, the agent worker).
+import { execFileSync } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
@@ -69,6 +71,27 @@ export function createServiceStarter(options: {
 }
 
 const tsx = (starter: ServiceStarter) => join(starter.root, 'node_modules/.bin/tsx');
+
+/** The agent worker as one JavaScript file of our code (`npm run bundle -w agent`). */
+export const AGENT_BUNDLE = 'agent/dist/main.js';
+
+/**
+ * Bundles the agent from its current source, at every start (a fraction of a second): each job
+ * process is a new Node process, and one that loads the worker through tsx spends about 1.4 more
+ * CPU-seconds starting (3.4 against 2.0 for the same imports), on a box where a process warms
+ * while calls are up.
+ */
+export function bundleAgent(root: string): void {
+  // Written aside, then renamed into place: a worker host starting beside another must not make
+  // the other's job processes load a half-written file.
+  const aside = `agent/dist/main.${process.pid}.tmp.js`;
+  execFileSync(
+    'npm',
+    ['run', '--silent', 'bundle', '--workspace', 'agent', '--', `--outfile=${join(root, aside)}`],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  renameSync(join(root, aside), join(root, AGENT_BUNDLE));
+}
 
 /** The MCP server on loopback; resolves with its URL once it is healthy. */
 export async function startMcpServer(starter: ServiceStarter): Promise<string> {
@@ -144,7 +167,8 @@ export async function startAgentWorker(
   starter: ServiceStarter,
   options: AgentWorkerOptions,
 ): Promise<ManagedProcess> {
-  const agent = starter.start('agent', tsx(starter), ['agent/src/main.ts', 'start'], {
+  bundleAgent(starter.root);
+  const agent = starter.start('agent', process.execPath, [AGENT_BUNDLE, 'start'], {
     LIVEKIT_URL: options.livekitUrl,
     MCP_URL: options.mcpUrl,
     // Its health page shows the agent name and job count: loopback only.

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   AudioFrame,
   AudioSource,
@@ -7,6 +8,7 @@ import {
   TrackSource,
   type Room,
 } from '@livekit/rtc-node';
+import { AGENT_DIR } from '../package-dir.js';
 
 /**
  * Pre-recorded lines for when the model cannot speak (see assets/README.md): it is gone (the
@@ -14,10 +16,10 @@ import {
  * session and the model need a second or more to start on a busy host).
  */
 export const FALLBACK_CLIPS = {
-  apology: new URL('../../assets/apology.wav', import.meta.url),
-  apologyTransfer: new URL('../../assets/apology-transfer.wav', import.meta.url),
-  takeover: new URL('../../assets/takeover.wav', import.meta.url),
-  hello: new URL('../../assets/hello.wav', import.meta.url),
+  apology: join(AGENT_DIR, 'assets/apology.wav'),
+  apologyTransfer: join(AGENT_DIR, 'assets/apology-transfer.wav'),
+  takeover: join(AGENT_DIR, 'assets/takeover.wav'),
+  hello: join(AGENT_DIR, 'assets/hello.wav'),
 } as const;
 
 export interface Pcm16Clip {

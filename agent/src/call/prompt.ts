@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AGENT_DIR } from '../package-dir.js';
 
-const TEMPLATE = readFileSync(new URL('./prompt.md', import.meta.url), 'utf8');
+const TEMPLATE = readFileSync(join(AGENT_DIR, 'src/call/prompt.md'), 'utf8');
 
 const WITH_TRANSFER =
   '- If the caller asks for a person, is upset, or needs something you cannot do, offer to transfer them to a human colleague; if they agree, call transfer_to_human.';
