@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AGENT_BUNDLE, bundleAgent } from '@ecommerce-voicebot/stack';
+import { AGENT_BUNDLE, AGENT_LOAD_ONLY_ENV, bundleAgent } from '@ecommerce-voicebot/stack';
 import {
   calibrate,
   calibrationReport,
@@ -35,12 +35,7 @@ function load(way: keyof typeof ways): Load {
   const { execArgv, entry } = ways[way];
   const out = execFileSync(process.execPath, [...execArgv, PROBE, entry], {
     cwd: ROOT,
-    // The worker's configuration is read as its module loads: the offline mode needs no key.
-    env: {
-      PATH: process.env.PATH ?? '',
-      AGENT_MODE: 'offline',
-      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
-    },
+    env: { PATH: process.env.PATH ?? '', ...AGENT_LOAD_ONLY_ENV },
     encoding: 'utf8',
   });
   return JSON.parse(out.trim().split('\n').at(-1)!) as Load;

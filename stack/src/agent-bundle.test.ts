@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AGENT_BUNDLE, bundleAgent } from './services.js';
+import { AGENT_BUNDLE, AGENT_LOAD_ONLY_ENV, bundleAgent } from './services.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,11 +18,7 @@ describe('the agent bundle the stack runs', () => {
     // Loading it (no command: the framework prints its usage) needs no TypeScript loader.
     const usage = execFileSync(process.execPath, [path, '--help'], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AGENT_MODE: 'offline',
-        OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
-      },
+      env: { PATH: process.env.PATH ?? '', ...AGENT_LOAD_ONLY_ENV },
       encoding: 'utf8',
     });
     expect(usage).toMatch(/start/);

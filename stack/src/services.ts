@@ -76,6 +76,15 @@ const tsx = (starter: ServiceStarter) => join(starter.root, 'node_modules/.bin/t
 export const AGENT_BUNDLE = 'agent/dist/main.js';
 
 /**
+ * What the worker needs in its environment to load with no API key and no server: its
+ * configuration is read as its module loads (offline mode, an emulator URL nothing answers on).
+ */
+export const AGENT_LOAD_ONLY_ENV = Object.freeze({
+  AGENT_MODE: 'offline',
+  OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+});
+
+/**
  * Bundles the agent from its current source, at every start (a fraction of a second): each job
  * process is a new Node process, and one that loads the worker through tsx spends about 1.4 more
  * CPU-seconds starting (3.4 against 2.0 for the same imports), on a box where a process warms

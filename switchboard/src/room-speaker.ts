@@ -69,7 +69,7 @@ export function createRoomSpeaker(options: {
     token.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: false });
     const room = new Room();
     await room.connect(options.url, await token.toJwt(), { autoSubscribe: false, dynacast: false });
-    logger?.info({ room: roomName, joinMs: Date.now() - startedAt }, 'switchboard voice joined');
+    logger?.debug({ room: roomName, joinMs: Date.now() - startedAt }, 'switchboard voice joined');
     return room;
   };
 
@@ -82,7 +82,7 @@ export function createRoomSpeaker(options: {
       track,
       new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
     );
-    logger?.info(
+    logger?.debug(
       { room: roomName, publishMs: Date.now() - startedAt },
       'switchboard voice published',
     );
