@@ -38,7 +38,7 @@ COPY sip/ sip/
 COPY switchboard/ switchboard/
 COPY livekit.yaml tsconfig.base.json ./
 COPY --from=web-tester /build/web-test/dist web-test/dist
-# The agent runs as one JavaScript file of our code: each call's job process then starts in plain
-# Node, about 1.7 CPU-seconds cheaper than through tsx (stack/src/services.ts, bundleAgent).
+# The agent runs as a bundle of our code and the agents framework (agent/scripts/bundle.ts): each
+# call's job process then loads in plain Node with 41 % of the CPU it takes from node_modules.
 RUN npm run bundle --workspace agent
 USER node

@@ -1,5 +1,5 @@
 // The agent package's folder, found from this module's location: the source (src/) and the bundle
-// the stack runs (dist/main.js, from `agent/bundle.ts`) sit at different depths, so a path
+// the stack runs (dist/main.js, from `agent/scripts/bundle.ts`) sit at different depths, so a path
 // relative to `import.meta.url` would point elsewhere from one of them.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

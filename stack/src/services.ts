@@ -2,7 +2,6 @@
 // (worker-host.ts): each service in its own process group with only its own secrets, and the
 // services both roles run (the MCP server, the offline Realtime emulator, the agent worker).
 import { execFileSync } from 'node:child_process';
-import { renameSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
@@ -72,7 +71,7 @@ export function createServiceStarter(options: {
 
 const tsx = (starter: ServiceStarter) => join(starter.root, 'node_modules/.bin/tsx');
 
-/** The agent worker as one JavaScript file of our code (`npm run bundle -w agent`). */
+/** The agent worker's entry in its bundle of our code and the framework's (`npm run bundle -w agent`). */
 export const AGENT_BUNDLE = 'agent/dist/main.js';
 
 /**
@@ -85,21 +84,18 @@ export const AGENT_LOAD_ONLY_ENV = Object.freeze({
 });
 
 /**
- * Bundles the agent from its current source, at every start (a fraction of a second): each job
- * process is a new Node process, and one that loads the worker through tsx spends about 1.4 more
- * CPU-seconds starting (3.4 against 2.0 for the same imports), on a box where a process warms
- * while calls are up.
+ * Bundles the agent from its current source, at every start (about a second): each job process is
+ * a new Node process, and one that loads the worker and the agents framework from a bundle spends
+ * a fraction of the CPU it takes from their sources (agent/scripts/bundle.ts says how, and
+ * `npm run bench:job-start` how much), on a box where a process warms while calls are up. The
+ * script writes each file aside and renames it into place: a worker host starting beside another
+ * must not make the other's job processes load a half-written file.
  */
 export function bundleAgent(root: string): void {
-  // Written aside, then renamed into place: a worker host starting beside another must not make
-  // the other's job processes load a half-written file.
-  const aside = `agent/dist/main.${process.pid}.tmp.js`;
-  execFileSync(
-    'npm',
-    ['run', '--silent', 'bundle', '--workspace', 'agent', '--', `--outfile=${join(root, aside)}`],
-    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  renameSync(join(root, aside), join(root, AGENT_BUNDLE));
+  execFileSync('npm', ['run', '--silent', 'bundle', '--workspace', 'agent'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 /** The MCP server on loopback; resolves with its URL once it is healthy. */

@@ -137,11 +137,19 @@ it('queues a tester behind a phone call, shows the place in line, then connects 
     3_000,
     "the tester's room",
   );
-  // The switchboard's voice is in the tester's room with its audio, and the page receives it.
-  const voice = (await harness.rooms.listParticipants(testerRoom)).find((participant) =>
-    participant.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX),
+  // The switchboard's voice comes into the tester's room with its audio, and the page receives it.
+  // The place in line is an attribute, set at the decision; the voice's track can follow it by a
+  // moment on a busy box, so the test waits for it (a page with a position and no voice fails here).
+  await eventually(
+    async () =>
+      (await harness.rooms.listParticipants(testerRoom)).some(
+        (participant) =>
+          participant.identity.startsWith(SWITCHBOARD_IDENTITY_PREFIX) &&
+          participant.tracks.length > 0,
+      ) || undefined,
+    5_000,
+    "the switchboard's voice with its track",
   );
-  expect(voice?.tracks.length).toBeGreaterThan(0);
   await expect
     .poll(async () => (await inboundAudio()).energy, { timeout: 5_000 })
     .toBeGreaterThan(0.001);
