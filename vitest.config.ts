@@ -17,6 +17,7 @@ export default defineConfig({
       'data/generator/**/*.test.ts',
       'bench/*.test.ts',
       'scripts/*.test.ts',
+      'agent/scripts/*.test.ts',
     ],
     // End-to-end scenarios and the browser test need the whole stack in a network namespace:
     // `npm run test:e2e`.

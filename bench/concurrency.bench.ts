@@ -9,10 +9,16 @@
 //   npm run bench:concurrency [-- --levels 1,2,4,5,6,8,10,15,20 --turns 3 --stagger-ms 1000]
 //   (--turn-detection vad|server, --vad-min-silence-ms, --endpointing-min-delay-ms: who ends the
 //   caller's turn and after how much silence, as in bench:voice; unset: the agent's defaults)
+//   (--profile: V8 CPU profiles of the agent worker and its job processes, in
+//   bench/.data/profiles/<time>/; the summary gets the top functions and packages by self time
+//   over the job processes that ran a call, from their start to their end)
 // Prints one JSON summary as its last line, with the CPU calibration (calibration.ts) measured
 // before the stack starts and after it stops, and the stack's CPU per call scaled to the reference
 // calibration (the CPU figure is the one a faster core shrinks; latencies are mostly fixed windows).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
 import { loadUtterance } from '@ecommerce-voicebot/sip-caller';
@@ -23,6 +29,7 @@ import {
   formatCalibration,
 } from './calibration.js';
 import { startCall, waitForTurns, type RunningCall } from './call-driver.js';
+import { bundleIndex, ranACall, readProfiles, topEntries } from './cpu-profile.js';
 import { machine } from './machine.js';
 import { machineCpu, sampleThreadsByName, sampleTrees, type ProcSample } from './proc-usage.js';
 import { percentiles } from './stats.js';
@@ -36,6 +43,7 @@ const { values } = parseArgs({
     'max-p95-ms': { type: 'string', default: '1000' },
     'stop-p95-ms': { type: 'string', default: '2000' },
     'idle-processes': { type: 'string' },
+    profile: { type: 'boolean', default: false },
     ...turnFlags,
   },
 });
@@ -210,8 +218,26 @@ async function run(
   return { levels, idle, idleCpuPercent };
 }
 
+/** The job processes that ran a call: where their CPU went, whole life (warm-up included). */
+function profileSummary(dir: string) {
+  const calls = readProfiles(dir).filter(ranACall);
+  const top = topEntries(calls, 15, bundleIndex());
+  log(
+    `profile: ${calls.length} job processes that ran a call, ${top.total_ms} ms sampled (${top.idle_ms} idle), in ${dir}`,
+  );
+  for (const entry of top.sources) log(`  ${entry.percent}% ${entry.self_ms} ms ${entry.name}`);
+  for (const entry of top.functions) log(`  ${entry.percent}% ${entry.self_ms} ms ${entry.name}`);
+  return { dir, job_processes: calls.length, ...top };
+}
+
+const PROFILE_DIR = values.profile
+  ? join(fileURLToPath(new URL('./.data/profiles/', import.meta.url)), new Date().toISOString())
+  : undefined;
+if (PROFILE_DIR !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
+
 const calibrationStart = calibrate();
 const harness = await startHarness({
+  ...(PROFILE_DIR === undefined ? {} : { agentCpuProfileDir: PROFILE_DIR }),
   name: 'bench-concurrency',
   env: {
     ...TURN_SETTINGS.env,
@@ -228,6 +254,7 @@ try {
 }
 const calibration = calibrationReport(calibrationStart, calibrate());
 log(formatCalibration(calibration));
+const profile = PROFILE_DIR === undefined ? undefined : profileSummary(PROFILE_DIR);
 const firstFailing = outcome.levels.findIndex((l) => !l.passed);
 const best = outcome.levels.slice(0, firstFailing === -1 ? undefined : firstFailing).at(-1);
 const failing = outcome.levels[firstFailing];
@@ -272,5 +299,6 @@ console.log(
     },
     levels: outcome.levels,
     target_20_calls_met: (best?.calls ?? 0) >= 20,
+    ...(profile === undefined ? {} : { profile }),
   }),
 );

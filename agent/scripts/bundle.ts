@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { frameworkPatches } from './framework-patches.js';
 
 const AGENT_DIR = fileURLToPath(new URL('../', import.meta.url));
 const OUT_DIR = join(AGENT_DIR, 'dist');
@@ -58,6 +59,8 @@ const result = await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+  // Fixes to the framework's own code, each measured (framework-patches.ts).
+  plugins: [frameworkPatches(dirname(FRAMEWORK_DIST))],
   outdir: OUT_DIR,
   write: false,
   logLevel: 'warning',

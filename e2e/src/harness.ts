@@ -92,6 +92,8 @@ export async function startHarness(
     role?: 'all' | 'media';
     /** Return once the agent worker registered, before its job processes are warm. */
     skipWarmWait?: boolean;
+    /** CPU profiles of the agent worker and its job processes go here (benchmarks). */
+    agentCpuProfileDir?: string;
     /**
      * The emulator's timing profile (default `ideal`: answers at once). `realistic` adds the
      * model's and the network's delays and decides end of speech with Silero.
@@ -138,6 +140,9 @@ export async function startHarness(
     emulatorUrl: emulator.url,
     ...(options.role === undefined ? {} : { role: options.role }),
     ...(options.skipWarmWait === undefined ? {} : { skipWarmWait: options.skipWarmWait }),
+    ...(options.agentCpuProfileDir === undefined
+      ? {}
+      : { agentCpuProfileDir: options.agentCpuProfileDir }),
     onLine: (line) => {
       stackLog.write(`${line}\n`);
       options.onLine?.(line);

@@ -162,6 +162,11 @@ export interface AgentWorkerOptions {
   emulatorUrl?: string;
   /** Return once registered, before the warm pool is up (tests of calls during warm-up). */
   skipWarmWait?: boolean;
+  /**
+   * Profiles the worker and every job process it forks (they inherit Node's flags): one V8 CPU
+   * profile per process, written here as it exits (`npm run bench:concurrency -- --profile`).
+   */
+  cpuProfileDir?: string;
 }
 
 /**
@@ -173,7 +178,11 @@ export async function startAgentWorker(
   options: AgentWorkerOptions,
 ): Promise<ManagedProcess> {
   bundleAgent(starter.root);
-  const agent = starter.start('agent', process.execPath, [AGENT_BUNDLE, 'start'], {
+  const profile =
+    options.cpuProfileDir === undefined
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
+  const agent = starter.start('agent', process.execPath, [...profile, AGENT_BUNDLE, 'start'], {
     LIVEKIT_URL: options.livekitUrl,
     MCP_URL: options.mcpUrl,
     // Its health page shows the agent name and job count: loopback only.

@@ -51,6 +51,8 @@ export interface StackOptions {
   role?: 'all' | 'media';
   /** Return once the agent worker registered, before its job processes are warm. */
   skipWarmWait?: boolean;
+  /** CPU profiles of the agent worker and its job processes go here (services.ts says how). */
+  agentCpuProfileDir?: string;
 }
 
 export interface Stack {
@@ -273,6 +275,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           mcpUrl,
           ...(options.offline ? { emulatorUrl } : {}),
           ...(options.skipWarmWait === true ? { skipWarmWait: true } : {}),
+          ...(options.agentCpuProfileDir === undefined
+            ? {}
+            : { cpuProfileDir: options.agentCpuProfileDir }),
         });
       launchers.set('agent', launchAgent);
       await launchAgent();
