@@ -45,6 +45,8 @@ describe('splitTurn', () => {
       mcpMs: 0,
       modelMs: 10,
       mediaMs: 110,
+      firstChunkAt: 1_590,
+      heardAt: 1_700,
     });
   });
 
@@ -77,6 +79,8 @@ describe('splitTurn', () => {
       mcpMs: 12,
       modelMs: 5 + 5,
       mediaMs: 385,
+      firstChunkAt: expect.any(Number),
+      heardAt: expect.any(Number),
     });
   });
 

@@ -27,6 +27,9 @@ export interface TurnSplit {
   modelMs: number;
   /** First audio chunk sent by the emulator → first audible packet at the caller. */
   mediaMs: number;
+  /** When the emulator sent that first audio chunk, and when the caller heard it (caller's clock). */
+  firstChunkAt: number;
+  heardAt: number;
 }
 
 export interface TurnEvents {
@@ -131,5 +134,7 @@ export function splitTurn(input: TurnEvents): TurnSplit | string {
     mcpMs,
     modelMs,
     mediaMs: heard - delta.sentAt,
+    firstChunkAt: delta.sentAt,
+    heardAt: heard,
   };
 }

@@ -7,14 +7,17 @@
 // tools/realtime-emulator/README.md "Profiles"). Each turn is split (bench/turn-split.ts) into
 // end-of-speech detection, agent, MCP, model and media path. Runs in the test network namespace:
 //   npm run bench:voice [-- --turns 50 --turn-detection server|vad --configs instant,tool
-//                           --profiles ideal,realistic --vad-min-silence-ms 300]
+//                           --profiles ideal,realistic --vad-min-silence-ms 300 --packet-trace]
 //   (unset turn flags: the agent's defaults)
+// --packet-trace captures the test network with tcpdump (bench/.data/pcap/<row>.pcap) and splits
+// the media path hop by hop (bench/packet-trace.ts): agent, SFU, bridge.
 // Prints one JSON summary as its last line, with the CPU calibration (calibration.ts) measured
 // before the first stack starts and after the last one stops. The latencies are not scaled by it:
 // most of a turn is fixed windows (the VAD's silence, 100 ms audio chunks, real-time pacing) that a
 // faster CPU does not shorten; the calibration says whether the machine was slow or busy.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   eventually,
@@ -25,11 +28,14 @@ import {
 import {
   loadUtterance,
   speakTurn,
+  AUDIBLE_DBFS,
   waitForAudible,
   waitForQuiet,
 } from '@ecommerce-voicebot/sip-caller';
 import { calibrate, calibrationReport, formatCalibration } from './calibration.js';
 import { machine } from './machine.js';
+import { stackMediaPorts, startPacketCapture } from './packet-capture.js';
+import { mediaHops, readPcapUdp, type MediaHops } from './packet-trace.js';
 import { percentiles } from './stats.js';
 import { splitTurn, type TurnSplit } from './turn-split.js';
 import { turnFlags, turnSettings } from './turn-settings.js';
@@ -39,6 +45,7 @@ const { values } = parseArgs({
     turns: { type: 'string', default: '50' },
     configs: { type: 'string', default: 'instant,tool' },
     profiles: { type: 'string', default: 'ideal,realistic' },
+    'packet-trace': { type: 'boolean', default: false },
     ...turnFlags,
   },
 });
@@ -185,8 +192,34 @@ const ms = (sample: number[]) => {
   return { p50: Math.round(p50), p95: Math.round(p95), max: Math.round(max) };
 };
 
-function summarize(splits: TurnSplit[], failures: string[]) {
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Each turn's media path hop by hop, from the row's packet capture. */
+function hopsFromCapture(file: string, splits: TurnSplit[], failures: string[]): MediaHops[] {
+  const packets = readPcapUdp(readFileSync(file));
+  const ports = stackMediaPorts(ROOT);
+  // The capture has the kernel's wall clock; the turns, the caller's (performance-based) one.
+  const roughOffsetMs = Date.now() - (performance.timeOrigin + performance.now());
+  const hops: MediaHops[] = [];
+  for (const split of splits) {
+    const hop = mediaHops({
+      packets,
+      firstChunkAt: split.firstChunkAt,
+      heardAt: split.heardAt,
+      roughOffsetMs,
+      sfuPorts: ports.sfu,
+      bridgePorts: ports.bridge,
+      audibleDbfs: AUDIBLE_DBFS,
+    });
+    if (typeof hop === 'string') failures.push(`packet trace: ${hop}`);
+    else hops.push(hop);
+  }
+  return hops;
+}
+
+function summarize(splits: TurnSplit[], failures: string[], hops?: MediaHops[]) {
   const part = (pick: (s: TurnSplit) => number) => ms(splits.map(pick));
+  const hop = (pick: (h: MediaHops) => number) => ms((hops ?? []).map(pick));
   return {
     turns: TURNS,
     measured: splits.length,
@@ -202,6 +235,14 @@ function summarize(splits: TurnSplit[], failures: string[]) {
       media_path: part((s) => s.mediaMs),
     },
     agent_plus_media_ms: part((s) => s.agentMs + s.mediaMs),
+    ...(hops && {
+      media_path_hops_ms: {
+        turns: hops.length,
+        agent: hop((h) => h.agentMs),
+        sfu: hop((h) => h.sfuMs),
+        bridge: hop((h) => h.bridgeMs),
+      },
+    }),
   };
 }
 
@@ -223,15 +264,27 @@ for (const { profile, name } of runs) {
     env: TURN_SETTINGS.env,
     emulatorProfile: profile,
   });
+  let capture: Awaited<ReturnType<typeof startPacketCapture>> | undefined;
   try {
+    if (values['packet-trace']) {
+      const dir = join(ROOT, 'bench/.data/pcap');
+      mkdirSync(dir, { recursive: true });
+      capture = await startPacketCapture(join(dir, `${row}.pcap`));
+    }
     // A call that fails (never answered, say) is a result to report, not a reason to crash.
     const { splits, failures } = await measure(harness, name).catch((error: Error) => ({
       splits: [],
       failures: [`call: ${error.name}: ${error.message}`],
     }));
-    results[row] = { ...summarize(splits, failures), profile: harness.emulator.profileDescription };
+    await capture?.stop();
+    const hops = capture && hopsFromCapture(capture.file, splits, failures);
+    results[row] = {
+      ...summarize(splits, failures, hops),
+      profile: harness.emulator.profileDescription,
+    };
     log(`${row}: ${JSON.stringify(results[row])}`);
   } finally {
+    await capture?.stop();
     await harness.close();
   }
 }

@@ -10,7 +10,7 @@ LIVEKIT_SERVER_VERSION=v1.13.5
 # built from a throwaway module that requires exactly this version.
 LIVEKIT_SIP_VERSION=v1.8.0
 TOOLS="$PWD/.tools/bin"
-APT_PACKAGES=(redis-server iproute2 openssl pkg-config libopus-dev libopusfile-dev libsoxr-dev espeak-ng sox sip-tester chromium fail2ban)
+APT_PACKAGES=(redis-server iproute2 openssl pkg-config libopus-dev libopusfile-dev libsoxr-dev espeak-ng sox sip-tester chromium fail2ban tcpdump)
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
