@@ -28,6 +28,38 @@ export const FRAMEWORK_PATCHES: readonly FrameworkPatch[] = [
     replace:
       'const joined = new Int8Array(this.#buf.length + bytes.length); joined.set(this.#buf); joined.set(bytes, this.#buf.length); this.#buf = joined;',
   },
+  {
+    // @livekit/agents 1.9.0 reads the caller's audio in 10 ms frames (rtc-node's default), and
+    // every frame crosses the FFI as one event and then the framework's web streams (a tee, the
+    // model's input, the recognition side) before the OpenAI plugin joins ten of them into the
+    // 100 ms chunk it sends. Asking rtc-node for bigger frames (its `frameSizeMs`, assembled
+    // natively) makes all of that a tenth as often. With this and the next patch the session's
+    // input options carry `audioFrameSizeMs` (agent/src/call/audio-input.ts); unset, the stream
+    // is as before. Measured at 4 calls (`npm run bench:concurrency -- --levels 4 --turns 6`, two
+    // runs each way): the agent's Node threads 41.8-42.7 % of a core at 10 ms, 25.2-26.7 % at 100.
+    file: 'dist/voice/room_io/_input.js',
+    why: 'the caller audio stream takes its frame size from the session input options',
+    find: `    return new AudioStream(track, {
+      sampleRate: this.sampleRate,
+      numChannels: this.numChannels,`,
+    replace: `    return new AudioStream(track, {
+      sampleRate: this.sampleRate,
+      numChannels: this.numChannels,
+      frameSizeMs: this.frameSizeMs,`,
+  },
+  {
+    // The input options reach the caller's audio stream (see the patch above); it opens no stream
+    // before the session sets its participant, after this.
+    file: 'dist/voice/room_io/room_io.js',
+    why: 'the session input options carry the caller audio frame size to the audio input',
+    find: `        noiseCancellation: this.inputOptions.noiseCancellation
+      });
+    }`,
+    replace: `        noiseCancellation: this.inputOptions.noiseCancellation
+      });
+      this.audioInput.frameSizeMs = this.inputOptions.audioFrameSizeMs;
+    }`,
+  },
 ];
 
 /** `text` with `patch` applied; throws unless `patch.find` occurs exactly once. */
@@ -55,15 +87,12 @@ export function frameworkPatches(
     setup(build) {
       const applied = new Set<FrameworkPatch>();
       build.onStart(() => applied.clear());
-      build.onLoad(
-        { filter: /[\\/]@livekit[\\/]agents[\\/]dist[\\/][^\\/]+\.js$/ },
-        async (args) => {
-          const patch = byPath.get(args.path);
-          if (patch === undefined) return undefined;
-          applied.add(patch);
-          return { contents: applyPatch(await readFile(args.path, 'utf8'), patch), loader: 'js' };
-        },
-      );
+      build.onLoad({ filter: /[\\/]@livekit[\\/]agents[\\/]dist[\\/].+\.js$/ }, async (args) => {
+        const patch = byPath.get(args.path);
+        if (patch === undefined) return undefined;
+        applied.add(patch);
+        return { contents: applyPatch(await readFile(args.path, 'utf8'), patch), loader: 'js' };
+      });
       build.onEnd(() => {
         const missing = patches.filter((patch) => !applied.has(patch));
         if (missing.length > 0)

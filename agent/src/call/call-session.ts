@@ -22,6 +22,7 @@ import { createCallRecorder, maskPhone } from '../observability/call-record.js';
 import { createRoomPublisher } from '../observability/data-topic.js';
 import { queueConnectedMessage } from '../observability/to-data-topic.js';
 import { roomForLog } from '../observability/redact.js';
+import { callerInputOptions } from './audio-input.js';
 import { createCallGuard } from './call-guard.js';
 import { createEndCallTool, createTransferTool } from './call-control-tools.js';
 import { describeCaller } from './caller-identity.js';
@@ -389,7 +390,7 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   await session.start({
     agent,
     room: ctx.room,
-    inputOptions: { participantIdentity: participant.identity },
+    inputOptions: callerInputOptions(participant.identity, config.turnDetection),
   });
   if (takeover && opened === undefined)
     session.generateReply({ instructions: GREETING_INSTRUCTIONS });
