@@ -26,15 +26,15 @@ import {
   type Harness,
 } from '@ecommerce-voicebot/e2e/harness';
 import {
+  AUDIBLE_DBFS,
   loadUtterance,
   speakTurn,
-  AUDIBLE_DBFS,
   waitForAudible,
   waitForQuiet,
 } from '@ecommerce-voicebot/sip-caller';
 import { calibrate, calibrationReport, formatCalibration } from './calibration.js';
 import { machine } from './machine.js';
-import { stackMediaPorts, startPacketCapture } from './packet-capture.js';
+import { stackMediaPorts, startPacketCapture, type PacketCapture } from './packet-capture.js';
 import { mediaHops, readPcapUdp, type MediaHops } from './packet-trace.js';
 import { percentiles } from './stats.js';
 import { splitTurn, type TurnSplit } from './turn-split.js';
@@ -264,7 +264,7 @@ for (const { profile, name } of runs) {
     env: TURN_SETTINGS.env,
     emulatorProfile: profile,
   });
-  let capture: Awaited<ReturnType<typeof startPacketCapture>> | undefined;
+  let capture: PacketCapture | undefined;
   try {
     if (values['packet-trace']) {
       const dir = join(ROOT, 'bench/.data/pcap');
