@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PortRange } from '@ecommerce-voicebot/sip-caller';
+import { parse } from 'yaml';
 
 export interface PacketCapture {
   readonly file: string;
@@ -41,22 +42,29 @@ export async function startPacketCapture(file: string): Promise<PacketCapture> {
   };
 }
 
-function range(text: string, pattern: RegExp, what: string): PortRange {
-  const match = pattern.exec(text);
-  if (!match) throw new Error(`cannot read ${what}`);
-  return { min: Number(match[1]), max: Number(match[2]) };
+/** "10000-10199" (bridge.yaml) or two numbers (livekit.yaml) as a port range. */
+function portRange(min: unknown, max: unknown, what: string): PortRange {
+  const range = { min: Number(min), max: Number(max) };
+  if (!Number.isInteger(range.min) || !Number.isInteger(range.max))
+    throw new Error(`cannot read ${what}`);
+  return range;
 }
 
 /** livekit-server's WebRTC UDP ports and the bridge's RTP ports, from livekit.yaml and bridge.yaml. */
 export function stackMediaPorts(root: string): { sfu: PortRange; bridge: PortRange } {
-  const livekit = readFileSync(join(root, 'livekit.yaml'), 'utf8');
-  const bridge = readFileSync(join(root, 'sip/bridge.yaml'), 'utf8');
+  const livekit = parse(readFileSync(join(root, 'livekit.yaml'), 'utf8')) as {
+    rtc?: { port_range_start?: unknown; port_range_end?: unknown };
+  };
+  const bridge = parse(readFileSync(join(root, 'sip/bridge.yaml'), 'utf8')) as {
+    rtp_port?: unknown;
+  };
+  const [rtpMin, rtpMax] = String(bridge.rtp_port).split('-');
   return {
-    sfu: range(
-      livekit,
-      /port_range_start:\s*(\d+)[\s\S]*?port_range_end:\s*(\d+)/,
+    sfu: portRange(
+      livekit.rtc?.port_range_start,
+      livekit.rtc?.port_range_end,
       'rtc.port_range_* in livekit.yaml',
     ),
-    bridge: range(bridge, /^rtp_port:\s*(\d+)-(\d+)/m, 'rtp_port in sip/bridge.yaml'),
+    bridge: portRange(rtpMin, rtpMax, 'rtp_port in sip/bridge.yaml'),
   };
 }

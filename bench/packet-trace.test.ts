@@ -1,6 +1,6 @@
 import { pcm16ToMulaw, MULAW_SILENCE, tone } from '@ecommerce-voicebot/sip-caller';
 import { describe, expect, it } from 'vitest';
-import { mediaHops, parseRtp, readPcapUdp, type CapturedUdp } from './packet-trace.js';
+import { parseRtp, readPcapUdp, traceCapture, type CapturedUdp } from './packet-trace.js';
 
 const SFU = { min: 50000, max: 50199 };
 const BRIDGE = { min: 10000, max: 10199 };
@@ -125,14 +125,10 @@ function answer(): CapturedUdp[] {
 // The caller's clock runs 12 ms behind the capture's; the guess is 30 ms off.
 const CALLER_BEHIND = 12;
 const hopsOf = (packets: CapturedUdp[], heardAt = at(125) - CALLER_BEHIND) =>
-  mediaHops({
-    packets,
+  traceCapture({ packets, sfuPorts: SFU, bridgePorts: BRIDGE, audibleDbfs: -45 })({
     firstChunkAt: T0 - CALLER_BEHIND,
     heardAt,
     roughOffsetMs: CALLER_BEHIND + 30,
-    sfuPorts: SFU,
-    bridgePorts: BRIDGE,
-    audibleDbfs: -45,
   });
 
 describe('packet trace', () => {

@@ -80,8 +80,6 @@ function linkHeader(
 export interface RtpHeader {
   marker: boolean;
   payloadType: number;
-  sequence: number;
-  timestamp: number;
   /** Where the payload starts (after CSRCs and header extensions). */
   payloadOffset: number;
 }
@@ -102,8 +100,6 @@ export function parseRtp(payload: Buffer): RtpHeader | undefined {
   return {
     marker: (second & 0x80) !== 0,
     payloadType: second & 0x7f,
-    sequence: payload.readUInt16BE(2),
-    timestamp: payload.readUInt32BE(4),
     payloadOffset,
   };
 }
@@ -119,8 +115,17 @@ export interface MediaHops {
   bridgeMs: number;
 }
 
-export interface HopInput {
+export interface CaptureInput {
   packets: readonly CapturedUdp[];
+  /** livekit-server's WebRTC UDP ports (livekit.yaml rtc.port_range_*). */
+  sfuPorts: PortRange;
+  /** The bridge's RTP ports (sip/bridge.yaml rtp_port). */
+  bridgePorts: PortRange;
+  /** A G.711 packet at or above this RMS level is audible (the SIP caller's threshold). */
+  audibleDbfs: number;
+}
+
+export interface TurnInput {
   /** When the model sent the answer's first audio chunk (the caller's clock, epoch ms). */
   firstChunkAt: number;
   /** When the caller received the answer's first audible packet (the caller's clock). */
@@ -132,12 +137,6 @@ export interface HopInput {
    */
   roughOffsetMs: number;
   searchMs?: number;
-  /** livekit-server's WebRTC UDP ports (livekit.yaml rtc.port_range_*). */
-  sfuPorts: PortRange;
-  /** The bridge's RTP ports (sip/bridge.yaml rtp_port). */
-  bridgePorts: PortRange;
-  /** A G.711 packet at or above this RMS level is audible (the SIP caller's threshold). */
-  audibleDbfs: number;
 }
 
 const inRange = (port: number, range: PortRange) => port >= range.min && port <= range.max;
@@ -162,7 +161,8 @@ function talkspurtFlows(packets: readonly CapturedUdp[], sfuPorts: PortRange): S
 }
 
 /**
- * The answer's first audio, hop by hop, or why it cannot be followed.
+ * Follows answers through one capture: `hopsOf(turn)` gives a turn's first audio hop by hop, or
+ * why it cannot be followed. The talkspurt flows are found once per capture.
  * - Heard: the audible G.711 packet from the bridge, after a silent one, nearest the caller's time.
  * - Published: the agent publishes with Opus DTX, so its answer starts a talkspurt: the first RTP
  *   packet with the marker bit sent to livekit-server after the model's first chunk, in a flow
@@ -171,50 +171,52 @@ function talkspurtFlows(packets: readonly CapturedUdp[], sfuPorts: PortRange): S
  *   packet it sends anywhere but back to the agent (between talkspurts only DTX packets flow, a
  *   pair per 400 ms).
  */
-export function mediaHops(input: HopInput): MediaHops | string {
-  const { packets, sfuPorts, bridgePorts } = input;
-  const searchMs = input.searchMs ?? 100;
-  const expected = input.heardAt + input.roughOffsetMs;
+export function traceCapture(capture: CaptureInput): (turn: TurnInput) => MediaHops | string {
+  const { packets, sfuPorts, bridgePorts } = capture;
+  const talkspurts = talkspurtFlows(packets, sfuPorts);
   const audible = (p: CapturedUdp): boolean | undefined => {
     const rtp = parseRtp(p.payload);
     if (!rtp || rtp.payloadType !== PCMU) return undefined;
-    return rmsDbfs(mulawToPcm16(p.payload.subarray(rtp.payloadOffset))) >= input.audibleDbfs;
+    return rmsDbfs(mulawToPcm16(p.payload.subarray(rtp.payloadOffset))) >= capture.audibleDbfs;
   };
-  let heard: CapturedUdp | undefined;
-  const lastInFlow = new Map<string, boolean | undefined>();
-  for (const p of packets) {
-    if (p.at > expected + searchMs) break;
-    if (!inRange(p.srcPort, bridgePorts)) continue;
-    const flow = flowOf(p);
-    const now = audible(p);
-    const onset = now === true && lastInFlow.get(flow) === false;
-    lastInFlow.set(flow, now);
-    if (onset && p.at >= expected - searchMs)
-      if (!heard || Math.abs(p.at - expected) < Math.abs(heard.at - expected)) heard = p;
-  }
-  if (!heard)
-    return 'the bridge sent the caller no audible packet after silence near the time heard';
-  const firstChunkAt = input.firstChunkAt + (heard.at - input.heardAt);
-  const window = packets.filter((p) => p.at >= firstChunkAt && p.at <= heard.at);
-  const talkspurts = talkspurtFlows(packets, sfuPorts);
-  const published = window.find(
-    (p) =>
-      talkspurts.has(flowOf(p)) &&
-      inRange(p.dstPort, sfuPorts) &&
-      parseRtp(p.payload)?.marker === true,
-  );
-  if (!published) return 'no RTP packet with the marker bit reached livekit-server';
-  const forwarded = window.find(
-    (p) =>
-      p.at >= published.at &&
-      inRange(p.srcPort, sfuPorts) &&
-      p.dstPort !== published.srcPort &&
-      parseRtp(p.payload) !== undefined,
-  );
-  if (!forwarded) return 'livekit-server forwarded no RTP packet after the talkspurt started';
-  return {
-    agentMs: published.at - firstChunkAt,
-    sfuMs: forwarded.at - published.at,
-    bridgeMs: heard.at - forwarded.at,
+  return (turn) => {
+    const searchMs = turn.searchMs ?? 100;
+    const expected = turn.heardAt + turn.roughOffsetMs;
+    let heard: CapturedUdp | undefined;
+    const lastInFlow = new Map<string, boolean | undefined>();
+    for (const p of packets) {
+      if (p.at > expected + searchMs) break;
+      if (!inRange(p.srcPort, bridgePorts)) continue;
+      const flow = flowOf(p);
+      const now = audible(p);
+      const onset = now === true && lastInFlow.get(flow) === false;
+      lastInFlow.set(flow, now);
+      if (onset && p.at >= expected - searchMs)
+        if (!heard || Math.abs(p.at - expected) < Math.abs(heard.at - expected)) heard = p;
+    }
+    if (!heard)
+      return 'the bridge sent the caller no audible packet after silence near the time heard';
+    const firstChunkAt = turn.firstChunkAt + (heard.at - turn.heardAt);
+    const window = packets.filter((p) => p.at >= firstChunkAt && p.at <= heard.at);
+    const published = window.find(
+      (p) =>
+        talkspurts.has(flowOf(p)) &&
+        inRange(p.dstPort, sfuPorts) &&
+        parseRtp(p.payload)?.marker === true,
+    );
+    if (!published) return 'no RTP packet with the marker bit reached livekit-server';
+    const forwarded = window.find(
+      (p) =>
+        p.at >= published.at &&
+        inRange(p.srcPort, sfuPorts) &&
+        p.dstPort !== published.srcPort &&
+        parseRtp(p.payload) !== undefined,
+    );
+    if (!forwarded) return 'livekit-server forwarded no RTP packet after the talkspurt started';
+    return {
+      agentMs: published.at - firstChunkAt,
+      sfuMs: forwarded.at - published.at,
+      bridgeMs: heard.at - forwarded.at,
+    };
   };
 }

@@ -16,12 +16,12 @@
 // most of a turn is fixed windows (the VAD's silence, 100 ms audio chunks, real-time pacing) that a
 // faster CPU does not shorten; the calibration says whether the machine was slow or busy.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   eventually,
   KNOWN_CALLER,
+  ROOT,
   startHarness,
   type Harness,
 } from '@ecommerce-voicebot/e2e/harness';
@@ -35,7 +35,7 @@ import {
 import { calibrate, calibrationReport, formatCalibration } from './calibration.js';
 import { machine } from './machine.js';
 import { stackMediaPorts, startPacketCapture, type PacketCapture } from './packet-capture.js';
-import { mediaHops, readPcapUdp, type MediaHops } from './packet-trace.js';
+import { readPcapUdp, traceCapture, type MediaHops } from './packet-trace.js';
 import { percentiles } from './stats.js';
 import { splitTurn, type TurnSplit } from './turn-split.js';
 import { turnFlags, turnSettings } from './turn-settings.js';
@@ -192,25 +192,20 @@ const ms = (sample: number[]) => {
   return { p50: Math.round(p50), p95: Math.round(p95), max: Math.round(max) };
 };
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
 /** Each turn's media path hop by hop, from the row's packet capture. */
 function hopsFromCapture(file: string, splits: TurnSplit[], failures: string[]): MediaHops[] {
-  const packets = readPcapUdp(readFileSync(file));
   const ports = stackMediaPorts(ROOT);
+  const hopsOf = traceCapture({
+    packets: readPcapUdp(readFileSync(file)),
+    sfuPorts: ports.sfu,
+    bridgePorts: ports.bridge,
+    audibleDbfs: AUDIBLE_DBFS,
+  });
   // The capture has the kernel's wall clock; the turns, the caller's (performance-based) one.
   const roughOffsetMs = Date.now() - (performance.timeOrigin + performance.now());
   const hops: MediaHops[] = [];
   for (const split of splits) {
-    const hop = mediaHops({
-      packets,
-      firstChunkAt: split.firstChunkAt,
-      heardAt: split.heardAt,
-      roughOffsetMs,
-      sfuPorts: ports.sfu,
-      bridgePorts: ports.bridge,
-      audibleDbfs: AUDIBLE_DBFS,
-    });
+    const hop = hopsOf({ firstChunkAt: split.firstChunkAt, heardAt: split.heardAt, roughOffsetMs });
     if (typeof hop === 'string') failures.push(`packet trace: ${hop}`);
     else hops.push(hop);
   }
