@@ -15,6 +15,7 @@ import type { AgentConfig } from '../config.js';
 import { createMcpToolset } from '../mcp/toolset.js';
 import { watchModelTrouble } from '../model/model-trouble.js';
 import { watchSpeechStarts } from '../model/speech-starts.js';
+import { watchUnansweredTurns } from '../model/unanswered-turns.js';
 import { createModelRecovery } from './model-recovery.js';
 import { createRealtimeModel } from '../model/realtime-model.js';
 import { createCallObserver } from '../observability/call-observer.js';
@@ -334,6 +335,18 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
   });
   // The record places each caller turn where it was said, whenever its transcript comes.
   watchSpeechStarts(model, (itemId, at) => observer.speechStarted(itemId, at));
+  // A caller turn the model committed but never answered gets an answer after 1 s, not silence
+  // until the reply guard's 15 s (model/unanswered-turns.ts). The model ends turns only with
+  // server turn detection; with the local VAD the framework commits and answers each turn itself.
+  const unansweredTurns =
+    config.turnDetection === 'server'
+      ? watchUnansweredTurns(model, {
+          answer: (itemId) => {
+            logger.warn({ itemId }, 'caller turn got no response; asking the model for one');
+            session.generateReply();
+          },
+        })
+      : undefined;
   // A response that fails, stops short or is lost with the connection gets a spoken retry.
   watchModelTrouble(
     model,
@@ -370,6 +383,7 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
 
   ctx.addShutdownCallback(async () => {
     guard.stop();
+    unansweredTurns?.stop();
     await observer.end(endReason);
     logger.info({ reason: endReason }, 'call ended');
   });

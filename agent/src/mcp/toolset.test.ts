@@ -60,6 +60,20 @@ describe('MCP toolset with a hand-written client', () => {
     expect(await h.call('ping')).toEqual({ summary: 'pong', data: { pong: true } });
   });
 
+  it('lets the agent start after setupWaitMs while the store server is slow, then adds its tools', async () => {
+    const fake = createFakeMcpClient();
+    const release = fake.hold();
+    const started = performance.now();
+    const h = await harness({ clientFactory: fake.factory, setupWaitMs: 100 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(h.toolset.status()).toBe('connecting');
+    expect(h.updates).toBe(0);
+    release();
+    await until(() => h.toolset.status() === 'connected');
+    expect(h.updates).toBe(1);
+    expect(await h.call('ping')).toEqual({ summary: 'pong', data: { pong: true } });
+  });
+
   it('closes a session that connects after aclose', async () => {
     const fake = createFakeMcpClient();
     const release = fake.hold();

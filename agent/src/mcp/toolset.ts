@@ -78,6 +78,11 @@ export interface McpToolsetOptions {
   maxIdenticalCalls?: number;
   /** Bound on connecting (spawn or HTTP initialize) plus listing the tools. Default 5000. */
   connectTimeoutMs?: number;
+  /**
+   * How long the agent's start waits for the first connection (the greeting waits with it); the
+   * attempt goes on after that and the tools follow when it succeeds. Default 500.
+   */
+  setupWaitMs?: number;
   /** Delays between background connection attempts; the last one repeats. */
   retryDelaysMs?: readonly number[];
   logger: Logger;
@@ -96,6 +101,7 @@ export interface McpToolset extends llm.Toolset {
 }
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 5_000;
+export const DEFAULT_SETUP_WAIT_MS = 500;
 
 /** The MCP tool's input schema as the framework's tool parameters (it rejects `$schema`). */
 function toolParameters(inputSchema: McpToolInfo['inputSchema']): JSONSchema7 {
@@ -140,13 +146,19 @@ class McpToolsetImpl extends llm.Toolset implements McpToolset {
 
   override async setup(ctx: llm.ToolsetContext): Promise<void> {
     this.#updateTools = (tools) => ctx.updateTools(tools);
-    // Wait for the first attempt (bounded by connectTimeoutMs) so that the tools are there when the
-    // agent starts; never throw: a store outage must not break the call.
-    try {
-      await this.#sessions.connect();
-    } catch (error) {
-      this.#sessions.failed(error);
-    }
+    // The tools are usually there within tens of milliseconds, before the agent starts. A slow
+    // store server (a worker host at its CPU quota took 5 s) must not hold the greeting, though:
+    // past setupWaitMs the agent starts and the tools follow. Never throws: a store outage must
+    // not break the call.
+    const first = this.#sessions.connect().then(
+      () => undefined,
+      (error: unknown) => this.#sessions.failed(error),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#options.setupWaitMs ?? DEFAULT_SETUP_WAIT_MS);
+    });
+    await Promise.race([first, waited]).finally(() => clearTimeout(timer));
   }
 
   override async aclose(): Promise<void> {

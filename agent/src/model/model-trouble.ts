@@ -4,6 +4,7 @@
 // (or emits a recoverable error and moves on), which leaves the caller in silence; this module
 // reads the plugin's raw server events and reports them so call/model-recovery.ts can speak.
 import type * as openai from '@livekit/agents-plugin-openai';
+import { watchServerEvents, type RealtimeServerEvent } from './server-events.js';
 
 export type ModelTrouble =
   | { kind: 'response_failed'; detail: string }
@@ -23,13 +24,8 @@ export interface ModelTroubleHandler {
 /** Below this many remaining requests or tokens the next responses may be refused. */
 export const RATE_LIMIT_LOW = { requests: 2, tokens: 1000 } as const;
 
-interface ServerEvent {
-  type: string;
-  [key: string]: unknown;
-}
-
 /** One server event → the trouble it reports, or null. Pure: unit-tested on its own. */
-export function classifyServerEvent(event: ServerEvent): ModelTrouble | null {
+export function classifyServerEvent(event: RealtimeServerEvent): ModelTrouble | null {
   if (event.type === 'response.done') {
     const response = event.response as
       | {
@@ -74,11 +70,6 @@ export function classifyServerEvent(event: ServerEvent): ModelTrouble | null {
   return null;
 }
 
-type RealtimeSessionLike = {
-  on(event: 'openai_server_event_received', listener: (event: ServerEvent) => void): unknown;
-  on(event: 'session_reconnected', listener: () => void): unknown;
-};
-
 /**
  * Watches every session the model opens (one per agent activity). A response that was still in
  * flight when the plugin had to reconnect (a dropped socket, `session_expired`) never finishes:
@@ -88,28 +79,26 @@ export function watchModelTrouble(
   model: openai.realtime.RealtimeModel,
   handler: ModelTroubleHandler,
 ): void {
-  const open = model.session.bind(model);
-  model.session = () => {
-    const session = open();
-    const watched = session as unknown as RealtimeSessionLike;
+  watchServerEvents(model, () => {
     let inFlight = false;
-    watched.on('openai_server_event_received', (event) => {
-      if (event.type === 'response.created') inFlight = true;
-      if (event.type === 'response.done') {
-        inFlight = false;
-        const response = event.response as { status?: string; output?: unknown[] } | undefined;
-        if (response?.status === 'completed' && (response.output?.length ?? 0) > 0) {
-          handler.onCompleted();
+    return {
+      event(event) {
+        if (event.type === 'response.created') inFlight = true;
+        if (event.type === 'response.done') {
+          inFlight = false;
+          const response = event.response as { status?: string; output?: unknown[] } | undefined;
+          if (response?.status === 'completed' && (response.output?.length ?? 0) > 0) {
+            handler.onCompleted();
+          }
         }
-      }
-      const trouble = classifyServerEvent(event);
-      if (trouble) handler.onTrouble(trouble);
-    });
-    watched.on('session_reconnected', () => {
-      if (!inFlight) return;
-      inFlight = false;
-      handler.onTrouble({ kind: 'dropped_mid_response' });
-    });
-    return session;
-  };
+        const trouble = classifyServerEvent(event);
+        if (trouble) handler.onTrouble(trouble);
+      },
+      reconnected() {
+        if (!inFlight) return;
+        inFlight = false;
+        handler.onTrouble({ kind: 'dropped_mid_response' });
+      },
+    };
+  });
 }

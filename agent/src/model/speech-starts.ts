@@ -3,13 +3,7 @@
 // framework dates the caller's message when its transcript arrives, often after the answer. The
 // server's `input_audio_buffer.speech_started` names the item; the call record orders by it.
 import type * as openai from '@livekit/agents-plugin-openai';
-
-type ServerEventSource = {
-  on(
-    event: 'openai_server_event_received',
-    listener: (event: { type: string; [key: string]: unknown }) => void,
-  ): unknown;
-};
+import { watchServerEvents } from './server-events.js';
 
 /** Calls `onStart(itemId, at)` for every caller turn the model's voice detection starts. */
 export function watchSpeechStarts(
@@ -17,13 +11,10 @@ export function watchSpeechStarts(
   onStart: (itemId: string, at: number) => void,
   now: () => number = Date.now,
 ): void {
-  const open = model.session.bind(model);
-  model.session = () => {
-    const session = open();
-    (session as unknown as ServerEventSource).on('openai_server_event_received', (event) => {
+  watchServerEvents(model, () => ({
+    event(event) {
       if (event.type === 'input_audio_buffer.speech_started' && typeof event.item_id === 'string')
         onStart(event.item_id, now());
-    });
-    return session;
-  };
+    },
+  }));
 }

@@ -115,7 +115,9 @@ function stdioConnection(): McpConnection {
 function harness(
   options: Partial<McpToolsetOptions> & Pick<McpToolsetOptions, 'connection'>,
 ): Promise<Harness> {
-  return driveToolset(options, (h) => harnesses.push(h));
+  // These are tests of the tools against the server, not of the agent's start: setup waits for the
+  // first connection as long as it may take (the agent's default gives up waiting after 500 ms).
+  return driveToolset({ setupWaitMs: 20_000, ...options }, (h) => harnesses.push(h));
 }
 
 async function toolError(promise: Promise<unknown>): Promise<Error> {
@@ -413,7 +415,11 @@ describe('MCP toolset in an AgentSession', () => {
     initializeLogger({ pretty: false, level: 'warn' });
     const server = await startServer();
     const { logger } = recordingLogger();
-    const toolset = createMcpToolset({ connection: httpConnection(server), logger });
+    const toolset = createMcpToolset({
+      connection: httpConnection(server),
+      logger,
+      setupWaitMs: 20_000,
+    });
     const question = 'Where is my order O9002?';
     const session = new voice.AgentSession({
       llm: new voice.testing.FakeLLM([

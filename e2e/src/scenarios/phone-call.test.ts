@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ScenarioRule } from '@ecommerce-voicebot/realtime-emulator';
-import { firstAudibleMs, rmsDbfs, type Call } from '@ecommerce-voicebot/sip-caller';
+import { firstAudibleMs, rmsDbfs, waitForQuiet, type Call } from '@ecommerce-voicebot/sip-caller';
 import {
   answeredAndHeard,
   agentIdle,
@@ -375,6 +375,57 @@ describe('a phone call when a service fails', () => {
     const spokeEnd = Date.now();
     const answer = await eventually(
       () => firstAudibleMs(call.received(), -45, { after: spokeEnd, minPackets: 5 }),
+      15_000,
+      'the answer',
+    );
+    expect(answer).toBeGreaterThan(0);
+    await call.hangup();
+  }, 90_000);
+
+  // A store server that does not answer must not hold the model's greeting. Found at 0.3 core per
+  // worker host (npm run bench:scale): the host's MCP server took 5 s to answer, the agent started
+  // its session only then, and the caller heard the recorded "Hello!" and then seconds of silence.
+  // The agent now waits 500 ms for the store's tools and starts; they follow when it answers.
+  it('greets at once while the store server does not answer, and uses its tools once it does', async () => {
+    const mcp = harness.stack.processes.find((managed) => managed.name === 'mcp')!;
+    const sessionsBefore = harness.emulator.sessions().length;
+    const greeted = () =>
+      harness.emulator
+        .sessions()
+        .slice(sessionsBefore)
+        .some((session) => session.responses.some((response) => response.source === 'greeting')) ||
+      undefined;
+    const before = toolOutputs('get_order_status').length;
+    process.kill(-mcp.child.pid!, 'SIGSTOP');
+    let call: Call;
+    let greetingMs: number;
+    try {
+      call = harness.caller().call({ from: '+13125550177' });
+      const { answeredAt } = await greeting(call);
+      await eventually(greeted, 10_000, "the model's greeting");
+      greetingMs = Date.now() - answeredAt;
+    } finally {
+      process.kill(-mcp.child.pid!, 'SIGCONT');
+    }
+    console.info(
+      `store server stopped: the model greeted ${greetingMs.toFixed(0)} ms after the 200 OK`,
+    );
+    // Before: the agent's start waited out the MCP connect timeout (5 s) first.
+    expect(greetingMs).toBeLessThan(3_000);
+
+    await waitForQuiet(call, 700, 15_000);
+    const spoke = await call.playWav(
+      harness.speech('Hello, where is my order nine zero zero two?'),
+    );
+    const output = await eventually(
+      () => toolOutputs('get_order_status')[before],
+      20_000,
+      'get_order_status',
+    );
+    expect(JSON.parse(output.output).data.order.order_id).toBe('O9002');
+    const answer = await eventually(
+      () =>
+        firstAudibleMs(call.received(), -45, { after: spoke.endedAt ?? Date.now(), minPackets: 5 }),
       15_000,
       'the answer',
     );
