@@ -12,6 +12,9 @@
 //   (--profile: V8 CPU profiles of the agent worker and its job processes, in
 //   bench/.data/profiles/<time>/; the summary gets the top functions and packages by self time
 //   over the job processes that ran a call, from their start to their end)
+//   (--perf: `perf record` on every agent process during each level's window, in
+//   bench/.data/perf/<time>/level-<n>.data; each level gets its top threads, shared objects and
+//   native functions: where libwebrtc, Opus and the FFI runtime spend the agent's native CPU)
 // Prints one JSON summary as its last line, with the CPU calibration (calibration.ts) measured
 // before the stack starts and after it stops, and the stack's CPU per call scaled to the reference
 // calibration (the CPU figure is the one a faster core shrinks; latencies are mostly fixed windows).
@@ -31,7 +34,14 @@ import {
 import { startCall, waitForTurns, type RunningCall } from './call-driver.js';
 import { bundleIndex, ranACall, readProfiles, topEntries } from './cpu-profile.js';
 import { machine } from './machine.js';
-import { machineCpu, sampleThreadsByName, sampleTrees, type ProcSample } from './proc-usage.js';
+import { startPerfRecord, type PerfSummary } from './perf-profile.js';
+import {
+  descendants,
+  machineCpu,
+  sampleThreadsByName,
+  sampleTrees,
+  type ProcSample,
+} from './proc-usage.js';
 import { percentiles } from './stats.js';
 import { turnFlags, turnSettings } from './turn-settings.js';
 
@@ -44,6 +54,7 @@ const { values } = parseArgs({
     'stop-p95-ms': { type: 'string', default: '2000' },
     'idle-processes': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    perf: { type: 'boolean', default: false },
     ...turnFlags,
   },
 });
@@ -81,6 +92,8 @@ interface LevelResult {
    */
   agent_threads_cpu_percent: { node: number; native: number; top_native: Record<string, number> };
   per_call: { stack_cpu_percent: number; rss_mb: number; pss_mb: number };
+  /** --perf: the agent's processes sampled over the window. */
+  agent_perf?: PerfSummary;
 }
 
 /** CPU % of one core per thread name between two samples, Node's threads apart from native ones. */
@@ -160,6 +173,10 @@ async function run(
       const threadsStart = sampleThreadsByName(agentRoots);
       const machineStart = machineCpu();
       const benchStart = process.cpuUsage();
+      const perf =
+        PERF_DIR === undefined
+          ? undefined
+          : await startPerfRecord(descendants(agentRoots), join(PERF_DIR, `level-${level}.data`));
       loopDelay.reset();
       await waitForTurns(calls, windowStart, TURNS);
       const seconds = (performance.timeOrigin + performance.now() - windowStart) / 1000;
@@ -168,6 +185,7 @@ async function run(
       const threads = threadCpuPercent(threadsStart, sampleThreadsByName(agentRoots), seconds);
       const machineEnd = machineCpu();
       const bench = process.cpuUsage(benchStart);
+      const agentPerf = await perf?.stop();
       const latencies = calls.flatMap((c) =>
         c.turns.filter((t) => t.endOfSpeechAt >= windowStart).map((t) => t.latencyMs),
       );
@@ -206,6 +224,7 @@ async function run(
           rss_mb: Math.round((sample.rssMb - idle.rssMb) / level),
           pss_mb: Math.round((sample.pssMb - idle.pssMb) / level),
         },
+        ...(agentPerf === undefined ? {} : { agent_perf: agentPerf }),
       };
       levels.push(result);
       log(`level ${level}: ${JSON.stringify(result)}`);
@@ -234,6 +253,10 @@ const PROFILE_DIR = values.profile
   ? join(fileURLToPath(new URL('./.data/profiles/', import.meta.url)), new Date().toISOString())
   : undefined;
 if (PROFILE_DIR !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
+const PERF_DIR = values.perf
+  ? join(fileURLToPath(new URL('./.data/perf/', import.meta.url)), new Date().toISOString())
+  : undefined;
+if (PERF_DIR !== undefined) mkdirSync(PERF_DIR, { recursive: true });
 
 const calibrationStart = calibrate();
 const harness = await startHarness({
