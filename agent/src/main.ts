@@ -16,7 +16,12 @@ import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import { runCall } from './call/call-session.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createCallAdmission, type JobOffer, type ServerWithJobs } from './worker/call-load.js';
+import {
+  createCallAdmission,
+  loadThresholdFor,
+  type JobOffer,
+  type ServerWithJobs,
+} from './worker/call-load.js';
 import { JOB_PROCESS_WARM_MESSAGE } from '@ecommerce-voicebot/contracts';
 import { createCallRecovery } from './worker/call-recovery.js';
 import { beatingJobOf, createJobHeartbeat, type BeatingJob } from './worker/job-heartbeat.js';
@@ -80,7 +85,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         return admission.loadFunc(agentServer);
       },
       requestFunc: (request) => admission.requestFunc(request),
-      loadThreshold: settings.loadThreshold,
+      loadThreshold: loadThresholdFor(settings.loadThreshold, settings.maxCalls),
       // A job process takes about 4 CPU-seconds to warm: on a small or busy host the framework's
       // 10 s limit kills it just before it is ready and starts another, over and over, spending
       // the host's CPU on nothing (bench:scale at 0.5 core per host). A slow warm-up is better.

@@ -343,7 +343,12 @@ export async function runCall(ctx: JobContext, deps: CallDeps): Promise<void> {
       ? watchUnansweredTurns(model, {
           answer: (itemId) => {
             logger.warn({ itemId }, 'caller turn got no response; asking the model for one');
-            session.generateReply();
+            try {
+              session.generateReply();
+            } catch (error) {
+              // The session is closing (the call is ending): nothing to answer any more.
+              logger.warn({ err: error }, 'could not ask the model for an answer');
+            }
           },
         })
       : undefined;

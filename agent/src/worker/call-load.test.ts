@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { queueDispatchMetadata } from '@ecommerce-voicebot/contracts';
-import { callLoad, createCallAdmission, QUEUED_SLOT_WAIT_MS, type JobOffer } from './call-load.js';
+import {
+  callLoad,
+  createCallAdmission,
+  loadThresholdFor,
+  QUEUED_SLOT_WAIT_MS,
+  type JobOffer,
+} from './call-load.js';
 
 const running = (...ids: string[]) => ({ activeJobs: ids.map((id) => ({ job: { id } })) });
 
@@ -15,12 +21,33 @@ function offer(id: string, metadata?: string) {
   return { job, answers };
 }
 
+/** livekit-server's choice (agentservice.go, selectWorkerWeightedByLoad): weight 1 - load. */
+const chanceOfFirst = (first: number, second: number, maxCalls: number) => {
+  const weight = (calls: number) => 1 - callLoad(calls, maxCalls);
+  return weight(first) / (weight(first) + weight(second));
+};
+
 describe('the load the worker reports', () => {
-  it('is proportional to its calls and stays below 1 even when full (livekit-server still offers)', () => {
+  it('rises with its calls and stays below 1 even when full (livekit-server still offers)', () => {
     expect(callLoad(0, 4)).toBe(0);
-    expect(callLoad(2, 4)).toBeCloseTo(0.4);
-    expect(callLoad(4, 4)).toBeCloseTo(0.8);
-    expect(callLoad(9, 4)).toBeCloseTo(0.8);
+    const loads = [0, 1, 2, 3, 4].map((calls) => callLoad(calls, 4));
+    for (let i = 1; i < loads.length; i++) expect(loads[i]).toBeGreaterThan(loads[i - 1]!);
+    expect(callLoad(4, 4)).toBeLessThan(1);
+    expect(callLoad(9, 4)).toBe(callLoad(4, 4));
+  });
+
+  it('sends most new calls to the freer of two workers under livekit-server weighted choice', () => {
+    // With a load proportional to the calls: 57 % and 60 % (one worker host ran full, bench:scale).
+    expect(chanceOfFirst(0, 1, 3)).toBeGreaterThan(0.75);
+    expect(chanceOfFirst(1, 2, 3)).toBeGreaterThan(0.8);
+    expect(chanceOfFirst(10, 15, 25)).toBeGreaterThan(0.7);
+  });
+
+  it('says "full" at AGENT_LOAD_THRESHOLD of the maximum, and never at 1', () => {
+    const threshold = loadThresholdFor(0.5, 4);
+    expect(callLoad(1, 4)).toBeLessThan(threshold);
+    expect(callLoad(2, 4)).toBeGreaterThanOrEqual(threshold);
+    expect(loadThresholdFor(1, 4)).toBeGreaterThan(callLoad(4, 4));
   });
 
   it('refuses a maximum that is not a positive integer', () => {

@@ -4,8 +4,8 @@
 // framework's default, whole-machine CPU clamped to 1, is exactly 1 on a 2-core box that is busy
 // starting the stack, and the first caller after a start was left ringing.
 //
-// The reported load stays below 1 even when the worker is full (active / (max + 1)), and the worker
-// declines a job past AGENT_MAX_CALLS itself; livekit-server then offers it to another worker, or
+// The reported load stays below 1 even when the worker is full, and the worker declines a job past
+// AGENT_MAX_CALLS itself; livekit-server then offers it to another worker, or
 // to none (the switchboard queues the caller). A worker reports its load only every 2.5 s, so a
 // worker reporting "full" would keep refusing for up to 2.5 s after a call ended, while queued
 // callers wait: deciding here, on the exact count, takes the next call at once. A job whose caller
@@ -35,11 +35,37 @@ export interface JobOffer {
   reject(): Promise<void>;
 }
 
-/** The load reported for `activeCalls` of at most `maxCalls`: in [0, 1), proportional. */
-export function callLoad(activeCalls: number, maxCalls: number): number {
+/**
+ * How sharply the reported load rises with the calls. livekit-server picks among the available
+ * workers at random, weighted by 1 - load. With a load proportional to the calls, a worker with 1
+ * call of 3 still got the next call 43 % of the time against an idle one, and one worker host ran
+ * full while another had room (bench:scale, 2026-12-06). 1 - (1 - share)^4 keeps the order and
+ * the range and weights each worker by (1 - share)^4: the idle one gets 76 % of the next calls.
+ */
+export const LOAD_CURVE_EXPONENT = 4;
+
+const loadAtShare = (share: number): number => 1 - (1 - share) ** LOAD_CURVE_EXPONENT;
+
+function checkMaxCalls(maxCalls: number): void {
   if (!Number.isInteger(maxCalls) || maxCalls < 1)
     throw new RangeError('maxCalls must be a positive integer');
-  return Math.min(maxCalls, Math.max(0, activeCalls)) / (maxCalls + 1);
+}
+
+/** The load reported for `activeCalls` of at most `maxCalls`: 0 when idle, below 1 when full. */
+export function callLoad(activeCalls: number, maxCalls: number): number {
+  checkMaxCalls(maxCalls);
+  return loadAtShare(Math.min(maxCalls, Math.max(0, activeCalls)) / (maxCalls + 1));
+}
+
+/**
+ * The framework's `loadThreshold` (it says "full" at a load at or above it) for a worker full at
+ * `shareOfMax` of its `maxCalls` (AGENT_LOAD_THRESHOLD). At 1 the worker never says so: the
+ * reported load stays below 1, and past its maximum it declines each job itself.
+ */
+export function loadThresholdFor(shareOfMax: number, maxCalls: number): number {
+  checkMaxCalls(maxCalls);
+  if (shareOfMax >= 1) return 1;
+  return loadAtShare((shareOfMax * maxCalls) / (maxCalls + 1));
 }
 
 /** An accepted job not seen running after this long never started (its process failed). */
