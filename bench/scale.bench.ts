@@ -3,7 +3,8 @@
 // network namespace of its own, tools/testkit) capped at the same CPU quota by a cgroup v1 group,
 // so that namespaces on this machine act as small hosts. The group's cpu.shares (--host-cpu-shares)
 // weighs it above the machine's other work, so a host of half a core gets its half core on a
-// machine others keep busy. The media host is this benchmark's own
+// machine others keep busy; --host-cpu-period-ms sets the CFS period (a host at 0.3 core on the
+// default 100 ms runs 30 ms and may then stand still for 70 ms). The media host is this benchmark's own
 // namespace (`startHarness({ role: 'media' })`: Redis, livekit-server, livekit-sip, the
 // switchboard, the token API); each worker host runs the documented `npm start -- --role worker
 // --offline` (its agent worker with its job processes, its own MCP server) with every process in
@@ -33,7 +34,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { callRoom, ROOT, startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
 import { loadUtterance, type SipCaller } from '@ecommerce-voicebot/sip-caller';
-import { startWorkerHost, type WorkerHost } from '@ecommerce-voicebot/testkit';
+import { cfsQuotaUs, startWorkerHost, type WorkerHost } from '@ecommerce-voicebot/testkit';
 import {
   calibrate,
   calibrationReport,
@@ -72,6 +73,7 @@ const { values } = parseArgs({
     'idle-processes': { type: 'string', default: '1' },
     'target-ratio': { type: 'string', default: '1.8' },
     'host-cpu-shares': { type: 'string', default: '4096' },
+    'host-cpu-period-ms': { type: 'string', default: '100' },
     'warm-timeout-ms': { type: 'string', default: '30000' },
     'agent-wait-seconds': { type: 'string', default: '10' },
     ...turnFlags,
@@ -86,6 +88,8 @@ const MAX_CALLS = Number(values['max-calls']);
 const IDLE_PROCESSES = Number(values['idle-processes']);
 const TARGET_RATIO = Number(values['target-ratio']);
 const HOST_CPU_SHARES = Number(values['host-cpu-shares']);
+/** The hosts' CFS period: 100 ms is the kernel's and Kubernetes' default. */
+const HOST_CPU_PERIOD_US = Math.round(Number(values['host-cpu-period-ms']) * 1000);
 const WARM_TIMEOUT_MS = Number(values['warm-timeout-ms']);
 const TURN_SETTINGS = turnSettings(values);
 /** AGENT_MAX_CALLS high enough that admission never refuses a call of the ramp. */
@@ -229,6 +233,7 @@ async function runPass(
         },
         cpuCores: HOST_CPU,
         cpuShares: HOST_CPU_SHARES,
+        cpuPeriodUs: HOST_CPU_PERIOD_US,
         maxCalls: maxCallsPerHost,
         idleProcesses: IDLE_PROCESSES,
         env: { ...TURN_SETTINGS.env, OPENAI_BASE_URL: h.emulator.url },
@@ -436,7 +441,7 @@ const perCall = (pass: Pass) =>
     : undefined;
 for (const line of [
   '',
-  `Capacity: most concurrent calls with turn latency p95 <= ${MAX_P95_MS} ms and no failed call; worker hosts capped at ${HOST_CPU} core each (cgroup v1 cpu.cfs_quota_us ${Math.round(HOST_CPU * 100_000)} / 100000).`,
+  `Capacity: most concurrent calls with turn latency p95 <= ${MAX_P95_MS} ms and no failed call; worker hosts capped at ${HOST_CPU} core each (cgroup v1 cpu.cfs_quota_us ${cfsQuotaUs(HOST_CPU, HOST_CPU_PERIOD_US)} / ${HOST_CPU_PERIOD_US}).`,
   '',
   table,
   '',
@@ -455,6 +460,7 @@ console.log(
     criterion: `p95 added latency <= ${MAX_P95_MS} ms and no failed call`,
     host_cpu_cores: HOST_CPU,
     host_cpu_shares: HOST_CPU_SHARES,
+    host_cpu_period_ms: HOST_CPU_PERIOD_US / 1000,
     switchboard_agent_wait_seconds: Number(values['agent-wait-seconds']),
     idle_processes_per_host: IDLE_PROCESSES,
     max_calls_per_host_setting: values['max-calls-per-host'],

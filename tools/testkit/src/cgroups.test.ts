@@ -86,6 +86,14 @@ describe('a CPU group (on a stand-in tree)', () => {
     writeFileSync(join(acct, 'cgroup.procs'), '12\n34\n');
     const fresh = createCpuCgroup('testhost-1-w', { cores: 0.4, shares: 4096, root });
     expect(readFileSync(join(cpu, 'cpu.shares'), 'utf8')).toBe('4096');
+    // A shorter period: the same share of each 10 ms.
+    createCpuCgroup('testhost-1-w', { cores: 0.4, periodUs: 10_000, root });
+    expect(readFileSync(join(cpu, 'cpu.cfs_quota_us'), 'utf8')).toBe('4000');
+    expect(readFileSync(join(cpu, 'cpu.cfs_period_us'), 'utf8')).toBe('10000');
+    expect(() => createCpuCgroup('testhost-1-w', { cores: 0.4, periodUs: 500, root })).toThrow(
+      RangeError,
+    );
+    createCpuCgroup('testhost-1-w', { cores: 0.4, root });
     expect(fresh.usageSeconds()).toBe(2.5);
     expect(fresh.throttling()).toEqual({ periods: 10, throttledPeriods: 4, throttledSeconds: 0 });
     expect(fresh.pids()).toEqual([12, 34]);

@@ -41,6 +41,8 @@ export interface TestHostOptions {
   cpuCores?: number;
   /** With `cpuCores`: the group's cpu.shares (weight against other work; 1024 by default). */
   cpuShares?: number;
+  /** With `cpuCores`: the CFS period in µs (default the kernel's 100 ms). */
+  cpuPeriodUs?: number;
 }
 
 function netnsOf(pid: number | 'self'): string | undefined {
@@ -93,6 +95,7 @@ export async function createTestHost(
     cpu = createCpuCgroup(cgroupName(name), {
       cores: options.cpuCores,
       ...(options.cpuShares === undefined ? {} : { shares: options.cpuShares }),
+      ...(options.cpuPeriodUs === undefined ? {} : { periodUs: options.cpuPeriodUs }),
     });
   }
 

@@ -35,6 +35,8 @@ export interface WorkerHostOptions {
   cpuCores?: number;
   /** With `cpuCores`: its cpu.shares, its weight against other work on the machine. */
   cpuShares?: number;
+  /** With `cpuCores`: the CFS period in µs (default the kernel's 100 ms). */
+  cpuPeriodUs?: number;
   /** AGENT_MAX_CALLS (default 6). */
   maxCalls?: number;
   /** AGENT_NUM_IDLE_PROCESSES (default 2). */
@@ -92,6 +94,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Worke
   const host = await createTestHost(options.name, options.n, {
     ...(options.cpuCores === undefined ? {} : { cpuCores: options.cpuCores }),
     ...(options.cpuShares === undefined ? {} : { cpuShares: options.cpuShares }),
+    ...(options.cpuPeriodUs === undefined ? {} : { cpuPeriodUs: options.cpuPeriodUs }),
   });
   const callsDir = mkdtempSync(join(tmpdir(), `calls-${options.name}-`));
   const runner = host.run('npm', ['start', '--', '--role', 'worker', '--offline'], {
