@@ -86,10 +86,15 @@ describe('stack configuration', () => {
   });
 
   it('keeps the trunks across a Redis restart', () => {
-    // Which worker gets a call is the worker's own reported load (active calls / AGENT_MAX_CALLS,
-    // agent/src/worker/call-load.ts); livekit.yaml's agents.target_load only ranks server nodes.
-    expect(livekit.agents).toBeUndefined();
     expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
+  });
+
+  it('lets livekit-server dispatch to a worker until it is full', () => {
+    // A job is routed only while some worker's load is under agents.target_load (affinity
+    // target_load - load, livekit-server agentservice.go); a worker's load stays under 1 until it
+    // has AGENT_MAX_CALLS calls (agent/src/worker/call-load.ts). The default 0.7 stopped a worker
+    // at 5 of 6 calls, and the steeper load of 2026-12-06 at 2 of 6 (worker-hosts e2e).
+    expect(livekit.agents).toEqual({ target_load: 1 });
   });
 
   it('keeps the ports apart and points the bridge at livekit-server', () => {

@@ -4,8 +4,9 @@
 // framework's default, whole-machine CPU clamped to 1, is exactly 1 on a 2-core box that is busy
 // starting the stack, and the first caller after a start was left ringing.
 //
-// The reported load stays below 1 even when the worker is full, and the worker declines a job past
-// AGENT_MAX_CALLS itself; livekit-server then offers it to another worker, or
+// The reported load stays below 1 even when the worker is full (livekit.yaml sets agents.target_load
+// to 1: livekit-server routes a job only while some worker's load is under it), and the worker
+// declines a job past AGENT_MAX_CALLS itself; livekit-server then offers it to another worker, or
 // to none (the switchboard queues the caller). A worker reports its load only every 2.5 s, so a
 // worker reporting "full" would keep refusing for up to 2.5 s after a call ended, while queued
 // callers wait: deciding here, on the exact count, takes the next call at once. A job whose caller

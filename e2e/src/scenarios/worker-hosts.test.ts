@@ -156,6 +156,19 @@ describe('worker hosts', () => {
       `failover: the dead host's callers heard the new agent ${afterKill.map((ms) => ms.toFixed(0)).join(' / ')} ms after the SIGKILL`,
     );
     for (const ms of afterKill) expect(ms).toBeLessThan(10_000);
+    // What they heard was an agent of worker B taking over, not the switchboard's queue message
+    // (once, with the steeper worker load of 2026-12-06 and livekit-server's default target_load,
+    // no job reached worker B and the queue message alone passed the check above).
+    for (const { callId } of onA)
+      await eventually(
+        () =>
+          hosts
+            .get('worker-b')!
+            .recordLines(callId)
+            .some((line) => line.type === 'call_started' && line.takeover === true) || undefined,
+        10_000,
+        "worker B's takeover agent",
+      );
     // Every call is still up: the callers of worker B never noticed.
     for (const { call } of calls) expect(call.state).toBe('confirmed');
   }, 60_000);
