@@ -1,18 +1,10 @@
-import { EventEmitter } from 'node:events';
-import type * as openai from '@livekit/agents-plugin-openai';
 import { describe, expect, it } from 'vitest';
+import { fakeRealtimeModel } from '../testing/fake-realtime-model.js';
 import { watchSpeechStarts } from './speech-starts.js';
 
 describe('watchSpeechStarts', () => {
   it("reports each caller turn's item with when the server heard it start, in every session", () => {
-    const sessions: EventEmitter[] = [];
-    const model = {
-      session: () => {
-        const session = new EventEmitter();
-        sessions.push(session);
-        return session;
-      },
-    } as unknown as openai.realtime.RealtimeModel;
+    const { model, sessions } = fakeRealtimeModel();
     const starts: [string, number][] = [];
     let clock = 1_000;
     watchSpeechStarts(

@@ -1,6 +1,5 @@
-import { EventEmitter } from 'node:events';
-import type * as openai from '@livekit/agents-plugin-openai';
 import { describe, expect, it } from 'vitest';
+import { fakeRealtimeModel } from '../testing/fake-realtime-model.js';
 import type { RealtimeServerEvent } from './server-events.js';
 import { createUnansweredTurnWatch, watchUnansweredTurns } from './unanswered-turns.js';
 
@@ -135,14 +134,7 @@ describe('createUnansweredTurnWatch', () => {
 
 describe('watchUnansweredTurns', () => {
   it("watches each agent activity's model session on its own", () => {
-    const sessions: EventEmitter[] = [];
-    const model = {
-      session: () => {
-        const session = new EventEmitter();
-        sessions.push(session);
-        return session;
-      },
-    } as unknown as openai.realtime.RealtimeModel;
+    const { model, sessions } = fakeRealtimeModel();
     const timers = manualTimers();
     const answered: string[] = [];
     watchUnansweredTurns(model, {

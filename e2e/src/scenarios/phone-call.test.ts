@@ -32,6 +32,18 @@ const toolOutputs = (name: string) =>
     .sessions()
     .flatMap((session) => session.functionCallOutputs.filter((output) => output.name === name));
 
+/** The `index`-th get_order_status result the emulator received, once it comes. */
+const orderStatusOutput = (index: number) =>
+  eventually(() => toolOutputs('get_order_status')[index], 20_000, 'get_order_status');
+
+/** When the caller first heard the answer (five audible packets in a row) after `after`. */
+const answerHeard = (call: Call, after: number) =>
+  eventually(
+    () => firstAudibleMs(call.received(), -45, { after, minPackets: 5 }),
+    15_000,
+    'the answer',
+  );
+
 /** The support script with the caller's first spoken turn transcribed as `said`. */
 async function callerSays(said: string): Promise<void> {
   const { rules } = harness.baseScenario;
@@ -83,21 +95,12 @@ describe('a phone call to the support number', () => {
     const spoke = await call.playWav(
       harness.speech('Hello, where is my order nine zero zero two?'),
     );
-    const output = await eventually(
-      () => toolOutputs('get_order_status')[before],
-      20_000,
-      'get_order_status',
-    );
+    const output = await orderStatusOutput(before);
     expect(JSON.parse(output.output).data.order).toMatchObject({
       order_id: 'O9002',
       delivery_status: 'Out for Delivery',
     });
-    const answer = await eventually(
-      () =>
-        firstAudibleMs(call.received(), -45, { after: spoke.endedAt ?? Date.now(), minPackets: 5 }),
-      15_000,
-      'the answer',
-    );
+    const answer = await answerHeard(call, spoke.endedAt ?? Date.now());
     expect(answer).toBeGreaterThan(0);
     await call.hangup();
   });
@@ -366,18 +369,10 @@ describe('a phone call when a service fails', () => {
     await harness.stack.restart('redis');
     const before = toolOutputs('get_order_status').length;
     const call = await greetedCall('+13125550155', 'Where is my order nine zero zero two?');
-    const output = await eventually(
-      () => toolOutputs('get_order_status')[before],
-      20_000,
-      'get_order_status',
-    );
+    const output = await orderStatusOutput(before);
     expect(JSON.parse(output.output).data.order.order_id).toBe('O9002');
     const spokeEnd = Date.now();
-    const answer = await eventually(
-      () => firstAudibleMs(call.received(), -45, { after: spokeEnd, minPackets: 5 }),
-      15_000,
-      'the answer',
-    );
+    const answer = await answerHeard(call, spokeEnd);
     expect(answer).toBeGreaterThan(0);
     await call.hangup();
   }, 90_000);
@@ -417,18 +412,9 @@ describe('a phone call when a service fails', () => {
     const spoke = await call.playWav(
       harness.speech('Hello, where is my order nine zero zero two?'),
     );
-    const output = await eventually(
-      () => toolOutputs('get_order_status')[before],
-      20_000,
-      'get_order_status',
-    );
+    const output = await orderStatusOutput(before);
     expect(JSON.parse(output.output).data.order.order_id).toBe('O9002');
-    const answer = await eventually(
-      () =>
-        firstAudibleMs(call.received(), -45, { after: spoke.endedAt ?? Date.now(), minPackets: 5 }),
-      15_000,
-      'the answer',
-    );
+    const answer = await answerHeard(call, spoke.endedAt ?? Date.now());
     expect(answer).toBeGreaterThan(0);
     await call.hangup();
   }, 90_000);
