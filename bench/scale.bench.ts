@@ -26,11 +26,13 @@
 //   npm run bench:scale [-- --host-cpu 0.8 --runs 1 --turns 3 --max-calls-per-host auto]
 //
 // Prints a table (per pass: capacity, p95 at capacity, each host's CPU from cpuacct, the media
-// host's CPU, the split), the ratio two / one per run and over runs, the CPU calibration, then one
-// JSON summary as the last line of stdout. Kills its hosts and removes their groups on exit, on a
-// failure and on SIGINT/SIGTERM.
+// host's CPU, the split), the ratio two / one per run and over runs, p95 at the same calls per host
+// on one host and on two, the CPU calibration, then one JSON summary as the last line of stdout.
+// Each level's line also has each host's p95 and this process's event loop delay. Kills its hosts
+// and removes their groups on exit, on a failure and on SIGINT/SIGTERM (host-pool.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { callRoom, ROOT, startHarness, type Harness } from '@ecommerce-voicebot/e2e/harness';
 import { loadUtterance, type SipCaller } from '@ecommerce-voicebot/sip-caller';
@@ -46,6 +48,8 @@ import { machine } from './machine.js';
 import { machineCpu, sampleTrees } from './proc-usage.js';
 import {
   capacityOf,
+  equalLoadLevels,
+  formatEqualLoad,
   formatRatios,
   formatTable,
   levelAtCapacity,
@@ -55,9 +59,11 @@ import {
   spreadOf,
   splitOf,
   twoHostMaxCalls,
+  type EqualLoad,
   type PassRow,
   type RampLevel,
 } from './scale.js';
+import { createHostPool } from './host-pool.js';
 import { percentiles } from './stats.js';
 import { turnFlags, turnSettings } from './turn-settings.js';
 
@@ -116,6 +122,13 @@ interface Level extends RampLevel {
   media_stack_cpu_percent: number;
   /** This process: the SIP callers and the shared Realtime emulator. */
   bench_process_cpu_percent: number;
+  /**
+   * This process's event loop delay over the window (p99 and max, ms): the callers time a turn
+   * when its packets are handled here, so a late loop adds to every latency measured.
+   */
+  bench_loop_delay_ms: { p99: number; max: number };
+  /** p95 of the turns of each host's calls: which host the tail came from. */
+  p95_by_host_ms: Record<string, number | undefined>;
   /** The whole machine, of cpus × 100 %: other work on it included. */
   machine_cpu_percent: number;
   split: Record<string, number>;
@@ -137,32 +150,26 @@ interface Pass {
 }
 
 let harness: Harness | undefined;
-const liveHosts = new Set<WorkerHost>();
+/** Every worker host from its launch on: none outlives the benchmark, Ctrl-C included. */
+const hostPool = createHostPool<WorkerHost>((host, error) =>
+  log(`removing ${host.name}: ${error.message}`),
+);
 let callIndex = 0;
 /** Each host gets a number of its own (10.77.n.2): a removed host's link may linger a moment. */
 let nextHostNumber = 1;
-
-async function killHosts(): Promise<void> {
-  await Promise.all(
-    [...liveHosts].map(async (host) => {
-      await host.remove().catch((error: Error) => log(`removing ${host.name}: ${error.message}`));
-      liveHosts.delete(host);
-    }),
-  );
-}
 
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await harness?.closeCallers().catch(() => undefined);
-    await killHosts();
+    await hostPool.stop();
     await harness?.close().catch(() => undefined);
   })();
   return cleaning;
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
-    log(`${signal}: killing the worker hosts, removing their CPU groups`);
+    log(`${signal}: killing the worker hosts, removing their CPU groups, stopping the media host`);
     void cleanup().finally(() => process.exit(130));
   });
 
@@ -222,30 +229,32 @@ async function runPass(
   const startedAt = Date.now();
   const started = await Promise.allSettled(
     Array.from({ length: hostCount }, (_, i) =>
-      startWorkerHost({
-        name: `worker-${i + 1}`,
-        n: nextHostNumber++,
-        root: ROOT,
-        livekit: {
-          url: `ws://${h.ip}:${livekitPort}`,
-          apiKey: h.livekit.apiKey,
-          apiSecret: h.livekit.apiSecret,
-        },
-        cpuCores: HOST_CPU,
-        cpuShares: HOST_CPU_SHARES,
-        cpuPeriodUs: HOST_CPU_PERIOD_US,
-        maxCalls: maxCallsPerHost,
-        idleProcesses: IDLE_PROCESSES,
-        env: { ...TURN_SETTINGS.env, OPENAI_BASE_URL: h.emulator.url },
-        logFile: join(artifacts, `bench-scale.run${run}.${hostCount}-hosts.worker-${i + 1}.log`),
-        // Kept from its launch on, so Ctrl-C or the other host's failure cleans it up too.
-        onLaunch: (host) => liveHosts.add(host),
-      }),
+      hostPool.launch((keep) =>
+        startWorkerHost({
+          name: `worker-${i + 1}`,
+          n: nextHostNumber++,
+          root: ROOT,
+          livekit: {
+            url: `ws://${h.ip}:${livekitPort}`,
+            apiKey: h.livekit.apiKey,
+            apiSecret: h.livekit.apiSecret,
+          },
+          cpuCores: HOST_CPU,
+          cpuShares: HOST_CPU_SHARES,
+          cpuPeriodUs: HOST_CPU_PERIOD_US,
+          maxCalls: maxCallsPerHost,
+          idleProcesses: IDLE_PROCESSES,
+          env: { ...TURN_SETTINGS.env, OPENAI_BASE_URL: h.emulator.url },
+          logFile: join(artifacts, `bench-scale.run${run}.${hostCount}-hosts.worker-${i + 1}.log`),
+          // Kept from its launch on, so Ctrl-C or the other host's failure cleans it up too.
+          onLaunch: keep,
+        }),
+      ),
     ),
   );
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {
-    await killHosts();
+    await hostPool.removeAll();
     throw failed.reason;
   }
   const hosts = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
@@ -276,6 +285,8 @@ async function runPass(
       const throttle0 = hosts.map((host) => host.host.cpu?.throttling());
       const media0 = sampleTrees(mediaRoots).cpuSeconds;
       const bench0 = process.cpuUsage();
+      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+      loopDelay.enable();
       const machine0 = machineCpu();
       if (!call.failure) await waitForTurns(calls, windowStart, TURNS);
       const seconds = (clock() - windowStart) / 1000;
@@ -284,6 +295,14 @@ async function runPass(
       const machine1 = machineCpu();
       const machineSeconds = machine1.total - machine0.total;
       const bench = process.cpuUsage(bench0);
+      loopDelay.disable();
+      const hostP95 = (name: string) => {
+        const own = turnsSince(
+          calls.filter((_, i) => callHosts[i] === name),
+          windowStart,
+        );
+        return own.length > 0 ? Math.round(percentiles(own).p95) : undefined;
+      };
       const latencies = turnsSince(calls, windowStart);
       const stats = latencies.length > 0 ? percentiles(latencies) : undefined;
       const failures = calls.flatMap((c) => (c.failure ? [c.failure] : []));
@@ -309,6 +328,11 @@ async function runPass(
         ),
         media_stack_cpu_percent: percent(sampleTrees(mediaRoots).cpuSeconds - media0),
         bench_process_cpu_percent: percent((bench.user + bench.system) / 1e6),
+        bench_loop_delay_ms: {
+          p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+          max: Math.round(loopDelay.max / 1e5) / 10,
+        },
+        p95_by_host_ms: Object.fromEntries(names.map((name) => [name, hostP95(name)])),
         machine_cpu_percent:
           machineSeconds > 0
             ? Math.round(((machine1.busy - machine0.busy) / machineSeconds) * machine().cpus * 100)
@@ -325,7 +349,9 @@ async function runPass(
       log(
         `  ${n} call(s): p50 ${level.p50Ms ?? '-'} / p95 ${level.p95Ms ?? '-'} ms over ${level.turns} turns, ` +
           `hosts ${JSON.stringify(level.host_cpu_percent)} % CPU (throttled ${JSON.stringify(level.host_throttled_percent)} % of periods), ` +
-          `media ${level.media_stack_cpu_percent} %, callers+emulator ${level.bench_process_cpu_percent} %, ` +
+          `p95 by host ${JSON.stringify(level.p95_by_host_ms)} ms, ` +
+          `media ${level.media_stack_cpu_percent} %, callers+emulator ${level.bench_process_cpu_percent} % ` +
+          `(loop delay p99 ${level.bench_loop_delay_ms.p99} / max ${level.bench_loop_delay_ms.max} ms), ` +
           `machine ${level.machine_cpu_percent} %, split ${JSON.stringify(split)}, ` +
           `job warm-ups timed out ${JSON.stringify(level.warm_up_timeouts)}` +
           (failures.length > 0 ? `, FAILED: ${failures[0]}` : ''),
@@ -334,7 +360,7 @@ async function runPass(
     }
   } finally {
     await Promise.all(calls.map((c) => c.stop()));
-    await killHosts();
+    await hostPool.removeAll();
     // The rooms of the calls close once their agents are gone: the next pass starts clean.
     await sleep(3_000);
   }
@@ -381,7 +407,7 @@ function row(run: number, pass: Pass): PassRow {
 
 const calibrationStart = calibrate();
 mkdirSync(artifacts, { recursive: true });
-const runs: { one: Pass; two: Pass; ratio: number | undefined }[] = [];
+const runs: { one: Pass; two: Pass; ratio: number | undefined; equalLoad: EqualLoad[] }[] = [];
 try {
   const stackIp = process.env.STACK_IP;
   harness = await startHarness({
@@ -416,7 +442,12 @@ try {
     const one = await runPass(harness, caller, speech, run, 1, UNCAPPED);
     const perHost = twoHostMaxCalls(values['max-calls-per-host'], one.capacity, UNCAPPED);
     const two = await runPass(harness, caller, speech, run, 2, perHost);
-    runs.push({ one, two, ratio: scaleRatio(one.capacity, two.capacity) });
+    runs.push({
+      one,
+      two,
+      ratio: scaleRatio(one.capacity, two.capacity),
+      equalLoad: equalLoadLevels(one.levels, two.levels),
+    });
   }
 } finally {
   await cleanup();
@@ -446,6 +477,10 @@ for (const line of [
   table,
   '',
   ...ratioLines,
+  '',
+  'Same calls per host, one host against two (evenly split levels of the two-host pass):',
+  ...runs.flatMap(({ equalLoad }, i) => formatEqualLoad(i + 1, equalLoad)),
+  '',
   formatCalibration(calibration),
 ]) {
   console.log(line);
@@ -465,8 +500,9 @@ console.log(
     idle_processes_per_host: IDLE_PROCESSES,
     max_calls_per_host_setting: values['max-calls-per-host'],
     target_ratio: TARGET_RATIO,
-    runs: runs.map(({ one, two, ratio }) => ({
+    runs: runs.map(({ one, two, ratio, equalLoad }) => ({
       ratio: ratio === undefined ? null : Number(ratio.toFixed(2)),
+      equal_load: equalLoad,
       one_host: { ...one, worker_cpu_percent_per_call: perCall(one) ?? null },
       two_hosts: { ...two, worker_cpu_percent_per_call: perCall(two) ?? null },
     })),

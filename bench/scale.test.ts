@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   capacityOf,
+  equalLoadLevels,
+  formatEqualLoad,
   formatRatios,
   formatSplit,
   formatSpread,
@@ -147,5 +149,59 @@ describe('split and table', () => {
     expect(table[3]).toBe(
       '| 1 | 2 | 0.5 core | 3 | 6 | 912 | 48 + 45 | 31 + 25 | 40 | 151 | worker-1 3 / worker-2 3 | admission cap (2 × 3) |',
     );
+  });
+});
+
+describe('the same calls per host on one host and on two', () => {
+  const ramp = (
+    calls: number,
+    p95Ms: number,
+    split: Record<string, number>,
+    failures: string[] = [],
+  ) => ({
+    calls,
+    passed: failures.length === 0 && p95Ms <= 1000,
+    failures,
+    p95Ms,
+    split,
+  });
+  const one = [
+    level(1, 896),
+    level(2, 977),
+    level(3, 984),
+    level(4, undefined, ['turn 1: no audible answer']),
+  ];
+
+  it('pairs each evenly split two-host level with the one-host level of as many calls', () => {
+    const two = [
+      ramp(1, 865, { 'worker-1': 0, 'worker-2': 1 }),
+      ramp(2, 846, { 'worker-1': 1, 'worker-2': 1 }),
+      ramp(3, 935, { 'worker-1': 2, 'worker-2': 1 }),
+      ramp(4, 884, { 'worker-1': 2, 'worker-2': 2 }),
+      ramp(6, 1080, { 'worker-1': 3, 'worker-2': 3 }),
+    ];
+    expect(equalLoadLevels(one, two)).toEqual([
+      { perHost: 1, oneHostP95Ms: 896, twoHostsP95Ms: 846 },
+      { perHost: 2, oneHostP95Ms: 977, twoHostsP95Ms: 884 },
+      { perHost: 3, oneHostP95Ms: 984, twoHostsP95Ms: 1080 },
+    ]);
+    expect(formatEqualLoad(1, equalLoadLevels(one, two))).toEqual([
+      'run 1: 1 call per host: p95 896 ms on one host, 846 ms on two (2 calls): -6 %',
+      'run 1: 2 calls per host: p95 977 ms on one host, 884 ms on two (4 calls): -10 %',
+      'run 1: 3 calls per host: p95 984 ms on one host, 1080 ms on two (6 calls): +10 %',
+    ]);
+  });
+
+  it('leaves out uneven splits, calls of unknown host, failed levels and levels one host failed', () => {
+    const two = [
+      ramp(2, 891, { 'worker-1': 2, 'worker-2': 0 }),
+      ramp(2, 891, { 'worker-1': 1, 'worker-2': 0, unknown: 1 }),
+      ramp(4, 900, { 'worker-1': 2, 'worker-2': 2 }, ['call 3 failed']),
+      ramp(8, 990, { 'worker-1': 4, 'worker-2': 4 }),
+    ];
+    expect(equalLoadLevels(one, two)).toEqual([]);
+    expect(formatEqualLoad(2, [])).toEqual([
+      'run 2: no two-host level with an even split to compare',
+    ]);
   });
 });

@@ -202,3 +202,51 @@ export function formatRatios(
     );
   return lines;
 }
+
+/** A ramp level with its latency and the calls each host carried. */
+export interface SplitLevel extends RampLevel {
+  split: Readonly<Record<string, number>>;
+}
+
+/** The same calls per host on one host and on two: p95 of each. */
+export interface EqualLoad {
+  perHost: number;
+  oneHostP95Ms: number;
+  twoHostsP95Ms: number;
+}
+
+/**
+ * The levels where every host of the two-host pass carried as many calls as the one host did at
+ * one of its levels (an even split, no failed call): if the second host carries its share, p95
+ * stays where it was. Unlike the capacity ratio, this does not move in whole calls at the 1 s line.
+ */
+export function equalLoadLevels(
+  one: readonly RampLevel[],
+  two: readonly SplitLevel[],
+  hostCount = 2,
+): EqualLoad[] {
+  return two.flatMap((level) => {
+    const counts = Object.entries(level.split).filter(([host]) => host !== 'unknown');
+    const perHost = counts[0]?.[1];
+    const even =
+      counts.length === hostCount &&
+      perHost !== undefined &&
+      perHost > 0 &&
+      counts.every(([, n]) => n === perHost) &&
+      (level.split['unknown'] ?? 0) === 0;
+    if (!even || level.failures.length > 0 || level.p95Ms === undefined) return [];
+    const single = one.find((l) => l.calls === perHost);
+    if (!single || single.failures.length > 0 || single.p95Ms === undefined) return [];
+    return [{ perHost, oneHostP95Ms: single.p95Ms, twoHostsP95Ms: level.p95Ms }];
+  });
+}
+
+/** "run 1: 2 calls per host: p95 977 ms on one host, 884 ms on two (4 calls): -10 %". */
+export function formatEqualLoad(run: number, rows: readonly EqualLoad[]): string[] {
+  if (rows.length === 0) return [`run ${run}: no two-host level with an even split to compare`];
+  return rows.map(({ perHost, oneHostP95Ms, twoHostsP95Ms }) => {
+    const change = Math.round(((twoHostsP95Ms - oneHostP95Ms) / oneHostP95Ms) * 100);
+    const calls = (n: number) => `${n} call${n === 1 ? '' : 's'}`;
+    return `run ${run}: ${calls(perHost)} per host: p95 ${oneHostP95Ms} ms on one host, ${twoHostsP95Ms} ms on two (${calls(perHost * 2)}): ${change >= 0 ? '+' : ''}${change} %`;
+  });
+}
