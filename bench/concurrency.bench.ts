@@ -249,14 +249,17 @@ function profileSummary(dir: string) {
   return { dir, job_processes: calls.length, ...top };
 }
 
-const PROFILE_DIR = values.profile
-  ? join(fileURLToPath(new URL('./.data/profiles/', import.meta.url)), new Date().toISOString())
-  : undefined;
-if (PROFILE_DIR !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
-const PERF_DIR = values.perf
-  ? join(fileURLToPath(new URL('./.data/perf/', import.meta.url)), new Date().toISOString())
-  : undefined;
-if (PERF_DIR !== undefined) mkdirSync(PERF_DIR, { recursive: true });
+/** A fresh folder for this run's files of one kind: bench/.data/<kind>/<time>/. */
+function runDataDir(kind: string): string {
+  const dir = join(
+    fileURLToPath(new URL(`./.data/${kind}/`, import.meta.url)),
+    new Date().toISOString(),
+  );
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+const PROFILE_DIR = values.profile ? runDataDir('profiles') : undefined;
+const PERF_DIR = values.perf ? runDataDir('perf') : undefined;
 
 const calibrationStart = calibrate();
 const harness = await startHarness({

@@ -45,17 +45,12 @@ export interface JobOffer {
  */
 export const LOAD_CURVE_EXPONENT = 4;
 
-const loadAtShare = (share: number): number => 1 - (1 - share) ** LOAD_CURVE_EXPONENT;
-
-function checkMaxCalls(maxCalls: number): void {
-  if (!Number.isInteger(maxCalls) || maxCalls < 1)
-    throw new RangeError('maxCalls must be a positive integer');
-}
-
 /** The load reported for `activeCalls` of at most `maxCalls`: 0 when idle, below 1 when full. */
 export function callLoad(activeCalls: number, maxCalls: number): number {
-  checkMaxCalls(maxCalls);
-  return loadAtShare(Math.min(maxCalls, Math.max(0, activeCalls)) / (maxCalls + 1));
+  if (!Number.isInteger(maxCalls) || maxCalls < 1)
+    throw new RangeError('maxCalls must be a positive integer');
+  const share = Math.min(maxCalls, Math.max(0, activeCalls)) / (maxCalls + 1);
+  return 1 - (1 - share) ** LOAD_CURVE_EXPONENT;
 }
 
 /**
@@ -64,9 +59,8 @@ export function callLoad(activeCalls: number, maxCalls: number): number {
  * reported load stays below 1, and past its maximum it declines each job itself.
  */
 export function loadThresholdFor(shareOfMax: number, maxCalls: number): number {
-  checkMaxCalls(maxCalls);
-  if (shareOfMax >= 1) return 1;
-  return loadAtShare((shareOfMax * maxCalls) / (maxCalls + 1));
+  const load = callLoad(shareOfMax * maxCalls, maxCalls); // checks maxCalls for any share
+  return shareOfMax >= 1 ? 1 : load;
 }
 
 /** An accepted job not seen running after this long never started (its process failed). */
